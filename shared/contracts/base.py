@@ -1,0 +1,32 @@
+"""The base of every event payload.
+
+An event's body is its data only (CloudEvents binary mode): the envelope travels in Kafka headers.
+Payloads are frozen and ignore unknown fields, so a consumer keeps working when a producer adds an
+optional field (additive evolution within a version; a breaking change is a new ``.vN`` type).
+"""
+
+from typing import ClassVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.contracts.topics import Stream
+
+
+class EventData(BaseModel):
+    """Fields every event carries, whatever its type."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_type: ClassVar[str]
+    stream: ClassVar[Stream]
+
+    owner_id: str = Field(description="The student who owns the data; also the Kafka message key.")
+    occurred_at: AwareDatetime = Field(
+        description="When it happened in the world (a backdated coffee chat is backdated)."
+    )
+    recorded_at: AwareDatetime = Field(description="When the system recorded the change.")
+
+    @property
+    def subject(self) -> str:
+        """The CloudEvents subject: the id of the entity the event is about."""
+        raise NotImplementedError(f"{type(self).__name__} names no subject")

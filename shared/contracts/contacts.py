@@ -1,0 +1,137 @@
+"""Events of the contacts service, on the contacts stream.
+
+Each event carries a snapshot of the entity after the change, so consumers keep their own
+projection and never call the contacts API. ``version`` rises with every change of an entity:
+a consumer that already holds a higher version ignores a late, stale event.
+"""
+
+from typing import ClassVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.contracts.base import EventData
+from shared.contracts.topics import Stream
+from shared.vocabulary import (
+    Category,
+    Direction,
+    FollowUpStatus,
+    GiveFirstKind,
+    InteractionKind,
+    Outcome,
+    Tie,
+    Warmth,
+)
+
+
+class Snapshot(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class ContactSnapshot(Snapshot):
+    """What consumers may know of a contact. Internal topics only: it names the person."""
+
+    id: str = Field(description="Opaque contact id.")
+    display_name: str = Field(description="The contact's name as the owner wrote it.")
+    company: str | None = Field(default=None, description="Where they work.")
+    role: str | None = Field(default=None, description="Their role or title.")
+    category: Category = Field(description="Persona: mentor, alumni, peer, recruiter …")
+    tie: Tie = Field(description="Tie strength: strong, weak or dormant.")
+    warmth: Warmth = Field(description="Warm if the owner already knows them, cold if not yet.")
+    tags: tuple[str, ...] = Field(default=(), description="The owner's tags, lower case.")
+    cadence_days: int = Field(gt=0, description="Keep-in-touch cadence in days.")
+    last_interaction_at: AwareDatetime | None = Field(
+        default=None, description="When the latest interaction happened (its occurred_at)."
+    )
+    archived: bool = Field(default=False, description="Archived contacts get no prompts.")
+    version: int = Field(ge=1, description="Rises with every change of this contact.")
+
+
+class InteractionSnapshot(Snapshot):
+    id: str = Field(description="Opaque interaction id.")
+    contact_id: str
+    kind: InteractionKind
+    give_first_kind: GiveFirstKind | None = Field(
+        default=None, description="For a give-first act: what was given."
+    )
+    direction: Direction
+    occurred_at: AwareDatetime = Field(description="When the interaction happened; may be backdated.")
+    outcome: Outcome | None = None
+    takeaway: str | None = Field(default=None, description="The one takeaway from the conversation.")
+    version: int = Field(ge=1)
+
+
+class FollowUpSnapshot(Snapshot):
+    id: str = Field(description="Opaque follow-up id.")
+    contact_id: str
+    interaction_id: str | None = Field(default=None, description="The interaction it came from.")
+    title: str = Field(description="The one concrete next step.")
+    due_at: AwareDatetime
+    proposed_times: tuple[AwareDatetime, ...] = Field(
+        default=(), description="Meeting times offered to the contact, if any."
+    )
+    status: FollowUpStatus
+    version: int = Field(ge=1)
+
+
+class ContactEvent(EventData):
+    stream: ClassVar[Stream] = Stream.CONTACTS
+    contact: ContactSnapshot
+
+    @property
+    def subject(self) -> str:
+        return self.contact.id
+
+
+class ContactAdded(ContactEvent):
+    """A contact was added (by hand or by an import)."""
+
+    event_type: ClassVar[str] = "keepwarm.contact.added.v1"
+
+
+class ContactUpdated(ContactEvent):
+    """A contact's details changed; ``changed`` names the fields."""
+
+    event_type: ClassVar[str] = "keepwarm.contact.updated.v1"
+    changed: tuple[str, ...] = Field(default=(), description="Names of the fields that changed.")
+
+
+class ContactArchived(ContactEvent):
+    """A contact was archived: consumers drop its prompts and calendar items."""
+
+    event_type: ClassVar[str] = "keepwarm.contact.archived.v1"
+
+
+class InteractionLogged(ContactEvent):
+    """An interaction with a contact was logged; ``contact`` is the contact after it."""
+
+    event_type: ClassVar[str] = "keepwarm.interaction.logged.v1"
+    interaction: InteractionSnapshot
+    previous_tie: Tie | None = Field(
+        default=None, description="The tie before this interaction, if it changed (a revival)."
+    )
+
+    @property
+    def subject(self) -> str:
+        return self.interaction.id
+
+
+class FollowUpEvent(ContactEvent):
+    follow_up: FollowUpSnapshot
+
+    @property
+    def subject(self) -> str:
+        return self.follow_up.id
+
+
+class FollowUpScheduled(FollowUpEvent):
+    """A follow-up was scheduled or rescheduled (a higher version moves it)."""
+
+    event_type: ClassVar[str] = "keepwarm.followup.scheduled.v1"
+
+
+class FollowUpCompleted(FollowUpEvent):
+    event_type: ClassVar[str] = "keepwarm.followup.completed.v1"
+
+
+class FollowUpCancelled(FollowUpEvent):
+    event_type: ClassVar[str] = "keepwarm.followup.cancelled.v1"

@@ -1,0 +1,97 @@
+"""Events of the habits service, on the habits stream.
+
+Each carries the habit's snapshot, with everything the notifier needs to compute streaks on its
+own: the schedule, the owner's time zone, pause periods.
+"""
+
+from datetime import date, time
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.contracts.base import EventData
+from shared.contracts.topics import Stream
+from shared.vocabulary import CheckInSource, HabitMeasure, ScheduleKind
+
+
+class Schedule(BaseModel):
+    """When a habit is due: daily; N times a week or month; every N days; on chosen weekdays."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    kind: ScheduleKind
+    times: int = Field(default=1, ge=1, description="Target count per period.")
+    every_days: int | None = Field(default=None, ge=1, description="For every_n_days.")
+    weekdays: tuple[int, ...] = Field(
+        default=(), description="For weekdays: ISO weekday numbers, 1 = Monday … 7 = Sunday."
+    )
+
+
+class PausePeriod(BaseModel):
+    """Rest days, inclusive, in the owner's zone: they neither count nor break a streak."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    start: date
+    end: date | None = Field(default=None, description="None while the pause is still on.")
+
+
+class HabitSnapshot(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str = Field(description="Opaque habit id.")
+    name: str
+    measure: HabitMeasure = Field(description="What the habit counts.")
+    schedule: Schedule
+    timezone: str = Field(description="The owner's IANA time zone, e.g. Europe/Berlin.")
+    reminder_time: time | None = Field(default=None, description="Local time of day to remind.")
+    start_date: date
+    pauses: tuple[PausePeriod, ...] = ()
+    archived: bool = False
+    version: int = Field(ge=1, description="Rises with every change of this habit.")
+
+
+class HabitEvent(EventData):
+    stream: ClassVar[Stream] = Stream.HABITS
+    habit: HabitSnapshot
+
+    @property
+    def subject(self) -> str:
+        return self.habit.id
+
+
+class HabitCreated(HabitEvent):
+    event_type: ClassVar[str] = "keepwarm.habit.created.v1"
+
+
+class HabitUpdated(HabitEvent):
+    event_type: ClassVar[str] = "keepwarm.habit.updated.v1"
+    changed: tuple[str, ...] = Field(default=(), description="Names of the fields that changed.")
+
+
+class HabitArchived(HabitEvent):
+    event_type: ClassVar[str] = "keepwarm.habit.archived.v1"
+
+
+class CheckIn(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str = Field(description="Opaque check-in id.")
+    habit_id: str
+    local_date: date = Field(description="The day it counts for, in the owner's time zone.")
+    count: int = Field(ge=1)
+    source: CheckInSource
+    source_event_id: str | None = Field(
+        default=None, description="For an automatic check-in: the event id that earned it."
+    )
+
+
+class HabitCheckedIn(HabitEvent):
+    """A check-in counted toward a habit."""
+
+    event_type: ClassVar[str] = "keepwarm.habit.checked_in.v1"
+    check_in: CheckIn
+
+    @property
+    def subject(self) -> str:
+        return self.check_in.id

@@ -1,0 +1,50 @@
+"""One registry of event types: type name → payload model, and model → stream."""
+
+from shared.contracts.base import EventData
+from shared.contracts.contacts import (
+    ContactAdded,
+    ContactArchived,
+    ContactUpdated,
+    FollowUpCancelled,
+    FollowUpCompleted,
+    FollowUpScheduled,
+    InteractionLogged,
+)
+from shared.contracts.habits import HabitArchived, HabitCheckedIn, HabitCreated, HabitUpdated
+from shared.contracts.topics import Stream
+
+EVENT_TYPES: dict[str, type[EventData]] = {
+    model.event_type: model
+    for model in (
+        ContactAdded,
+        ContactUpdated,
+        ContactArchived,
+        InteractionLogged,
+        FollowUpScheduled,
+        FollowUpCompleted,
+        FollowUpCancelled,
+        HabitCreated,
+        HabitUpdated,
+        HabitArchived,
+        HabitCheckedIn,
+    )
+}
+
+
+class UnknownEventType(LookupError):
+    """Raised for a ``ce_type`` this version of the contracts does not know."""
+
+
+def event_class(event_type: str) -> type[EventData]:
+    try:
+        return EVENT_TYPES[event_type]
+    except KeyError:
+        raise UnknownEventType(event_type) from None
+
+
+def topic_of(event: EventData) -> Stream:
+    return event.stream
+
+
+def types_on(stream: Stream) -> tuple[type[EventData], ...]:
+    return tuple(model for model in EVENT_TYPES.values() if model.stream is stream)

@@ -1,0 +1,43 @@
+"""Topic names live here and nowhere else.
+
+Each stream has a default topic name; deployments (and tests, which need unique topics) override
+them through settings, so no handler ever holds a topic literal.
+"""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+DEAD_LETTER_SUFFIX = ".dlq"
+
+
+class Stream(StrEnum):
+    """The logical event streams; a stream maps to one topic through :class:`Topics`."""
+
+    CONTACTS = "contacts"
+    HABITS = "habits"
+    NOTIFIER = "notifier"
+
+
+class Topics(BaseModel):
+    """Topic name per stream. Message key is always the owner (student) id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    contacts: str = "keepwarm.contacts.v1"
+    habits: str = "keepwarm.habits.v1"
+    notifier: str = "keepwarm.notifier.v1"
+
+    def of(self, stream: Stream) -> str:
+        name: str = getattr(self, stream.value)
+        return name
+
+    @staticmethod
+    def dead_letter(topic: str) -> str:
+        return topic + DEAD_LETTER_SUFFIX
+
+    @classmethod
+    def with_prefix(cls, prefix: str) -> "Topics":
+        """Topics whose names all start with ``prefix``: isolates tests and tenants."""
+        defaults = cls()
+        return cls(**{stream.value: prefix + defaults.of(stream) for stream in Stream})

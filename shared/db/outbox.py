@@ -1,0 +1,102 @@
+"""The transactional outbox: an event is stored in the same transaction as the change it describes.
+
+Writers call :func:`stage` inside their unit of work; :class:`OutboxRelay` (in
+``shared.kafka.relay``) publishes the stored rows in order per key and marks them sent. HTTP writes
+therefore never wait for Kafka, and an event is never published for a change that rolled back.
+"""
+
+import zlib
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts.base import EventData
+from shared.db.types import UTCDateTime
+from shared.kafka.cloudevents import CloudEvent
+
+OUTBOX_TABLE = "outbox"
+# Advisory-lock namespaces for outbox keys (PostgreSQL). Writers of one key queue behind each other,
+# so ids follow commit order within a key; relays lock a key before publishing its rows. Two
+# namespaces, so a writer never waits for a relay that is waiting for Kafka.
+WRITER_LOCK_NAMESPACE = 0x4B57
+RELAY_LOCK_NAMESPACE = 0x4B58
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    """Define the outbox table in a service's own metadata."""
+    return Table(
+        OUTBOX_TABLE,
+        metadata,
+        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+        Column("event_id", String(64), nullable=False, unique=True),
+        Column("topic", String(249), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("type", String(200), nullable=False),
+        Column("source", String(200), nullable=False),
+        Column("subject", String(200), nullable=True),
+        Column("recorded_at", UTCDateTime(), nullable=False),
+        Column("data", LargeBinary, nullable=False),
+        Column("sent_at", UTCDateTime(), nullable=True),
+        Index(
+            "ix_outbox_unsent",
+            "id",
+            postgresql_where=text("sent_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL"),
+        ),
+    )
+
+
+def key_lock_id(key: str) -> int:
+    """A stable signed 32-bit id for a message key (the advisory lock's second half)."""
+    return zlib.crc32(key.encode()) - 2**31
+
+
+async def stage(
+    session: AsyncSession, table: Table, *, topic: str, event: EventData, source: str
+) -> CloudEvent:
+    """Add ``event`` to the outbox in the caller's transaction; returns its envelope."""
+    envelope = CloudEvent.of(event, source=source)
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            select(func.pg_advisory_xact_lock(WRITER_LOCK_NAMESPACE, key_lock_id(envelope.key)))
+        )
+    await session.execute(
+        table.insert().values(
+            event_id=envelope.id,
+            topic=topic,
+            key=envelope.key,
+            type=envelope.type,
+            source=envelope.source,
+            subject=envelope.subject,
+            recorded_at=envelope.time,
+            data=envelope.data,
+        )
+    )
+    return envelope
+
+
+def envelope_of(row: dict[str, object]) -> CloudEvent:
+    recorded_at = row["recorded_at"]
+    assert isinstance(recorded_at, datetime)
+    return CloudEvent(
+        id=str(row["event_id"]),
+        type=str(row["type"]),
+        source=str(row["source"]),
+        subject=None if row["subject"] is None else str(row["subject"]),
+        time=recorded_at,
+        key=str(row["key"]),
+        data=bytes(row["data"]),  # type: ignore[call-overload]
+    )

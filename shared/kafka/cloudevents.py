@@ -1,0 +1,96 @@
+"""CloudEvents 1.0 in Kafka binary mode: attributes in ``ce_*`` headers, the data in the body.
+
+``ce_time`` is when the event was recorded; when it happened in the world is the payload's
+``occurred_at``.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from shared.contracts.base import EventData
+from shared.contracts.registry import UnknownEventType, event_class
+from shared.time import as_utc
+
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time")
+
+
+class MalformedEvent(ValueError):
+    """A record that can never be processed: bad headers, unknown type or invalid data."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloudEvent:
+    id: str
+    type: str
+    source: str
+    subject: str | None
+    time: datetime
+    key: str
+    data: bytes
+
+    def headers(self) -> list[tuple[str, bytes]]:
+        pairs = [
+            ("ce_specversion", SPEC_VERSION),
+            ("ce_id", self.id),
+            ("ce_source", self.source),
+            ("ce_type", self.type),
+            ("ce_time", as_utc(self.time).isoformat().replace("+00:00", "Z")),
+            ("content-type", CONTENT_TYPE),
+        ]
+        if self.subject is not None:
+            pairs.append(("ce_subject", self.subject))
+        return [(name, value.encode()) for name, value in pairs]
+
+    def decode(self) -> EventData:
+        """The typed payload; raises :class:`MalformedEvent` when it cannot be read."""
+        try:
+            return event_class(self.type).model_validate_json(self.data)
+        except UnknownEventType as error:
+            raise MalformedEvent(f"unknown event type {self.type!r}") from error
+        except ValidationError as error:
+            raise MalformedEvent(f"invalid {self.type} data: {error}") from error
+
+    @classmethod
+    def of(cls, event: EventData, *, source: str, event_id: str | None = None) -> "CloudEvent":
+        return cls(
+            id=event_id or str(uuid.uuid4()),
+            type=event.event_type,
+            source=source,
+            subject=event.subject,
+            time=event.recorded_at,
+            key=event.owner_id,
+            data=event.model_dump_json().encode(),
+        )
+
+    @classmethod
+    def from_record(
+        cls, *, key: bytes | None, value: bytes | None, headers: Sequence[tuple[str, bytes]]
+    ) -> "CloudEvent":
+        """Read a consumed record; raises :class:`MalformedEvent` for anything but a v1.0 event."""
+        attributes = {name: raw.decode("utf-8", "replace") for name, raw in headers}
+        missing = [name for name in REQUIRED_HEADERS if not attributes.get(name)]
+        if missing:
+            raise MalformedEvent(f"missing CloudEvents headers: {', '.join(missing)}")
+        if attributes["ce_specversion"] != SPEC_VERSION:
+            raise MalformedEvent(f"unsupported ce_specversion {attributes['ce_specversion']!r}")
+        if key is None or value is None:
+            raise MalformedEvent("record has no key or no body")
+        try:
+            time = datetime.fromisoformat(attributes["ce_time"])
+        except ValueError as error:
+            raise MalformedEvent(f"unreadable record: {error}") from error
+        return cls(
+            id=attributes["ce_id"],
+            type=attributes["ce_type"],
+            source=attributes["ce_source"],
+            subject=attributes.get("ce_subject"),
+            time=time,
+            key=key.decode("utf-8", "replace"),
+            data=value,
+        )

@@ -1,0 +1,197 @@
+"""Consuming events: batches in one transaction, an inbox against duplicates, bounded retries,
+and a dead-letter topic so one bad message never blocks its partition.
+
+FastStream has no dead-letter support for Kafka; :class:`EventConsumer` owns it. Offsets are
+committed (the FastStream message acked) only after the batch's transaction has committed and
+every dead letter has been acknowledged by the broker, so nothing is lost.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import Table
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.contracts.base import EventData
+from shared.contracts.topics import Topics
+from shared.db.inbox import mark_processed, processed_ids
+from shared.kafka.cloudevents import CloudEvent, MalformedEvent
+from shared.kafka.producer import OutgoingRecord, send_all
+from shared.time import utc_now
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[AsyncSession, EventData, CloudEvent], Awaitable[None]]
+"""Applies one event inside the batch's transaction. Raising rolls the batch back."""
+
+# Failures of the infrastructure, not of the message: never dead-lettered, the batch is retried.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    OSError,
+    TimeoutError,
+)
+
+
+class Record(Protocol):
+    """The parts of a consumed Kafka record this module reads (aiokafka's ConsumerRecord)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: Sequence[tuple[str, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 3
+    first_backoff_s: float = 0.1
+    max_backoff_s: float = 2.0
+
+    def backoff(self, attempt: int) -> float:
+        return float(min(self.max_backoff_s, self.first_backoff_s * 2 ** (attempt - 1)))
+
+
+@dataclass
+class BatchOutcome:
+    applied: int = 0
+    duplicates: int = 0
+    dead_lettered: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    record: Record
+    envelope: CloudEvent
+    event: EventData
+
+
+class EventConsumer:
+    """Applies batches of records through a handler, exactly once in effect."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        sessions: async_sessionmaker[AsyncSession],
+        inbox: Table,
+        handler: Handler,
+        dead_letter_producer: Callable[[], Awaitable[AIOKafkaProducer]],
+        retry: RetryPolicy = RetryPolicy(),
+        publish_timeout_s: float = 30.0,
+    ) -> None:
+        self.name = name
+        self._sessions = sessions
+        self._inbox = inbox
+        self._handler = handler
+        self._dead_letter_producer = dead_letter_producer
+        self._retry = retry
+        self._publish_timeout_s = publish_timeout_s
+
+    async def process(self, records: Sequence[Record]) -> BatchOutcome:
+        """Apply ``records``; returns what happened. Raises only for transient failures,
+        in which case nothing of the batch may be committed and it must be redelivered."""
+        outcome = BatchOutcome()
+        decoded: list[_Decoded] = []
+        seen: set[str] = set()
+        for record in records:
+            try:
+                envelope = CloudEvent.from_record(
+                    key=record.key, value=record.value, headers=record.headers
+                )
+                item = _Decoded(record, envelope, envelope.decode())
+            except MalformedEvent as error:
+                await self._dead_letter(record, error, attempts=1)
+                outcome.dead_lettered.append(f"{record.topic}:{record.partition}:{record.offset}")
+                continue
+            if envelope.id in seen:
+                outcome.duplicates += 1
+                continue
+            seen.add(envelope.id)
+            decoded.append(item)
+        if not decoded:
+            return outcome
+        try:
+            applied, duplicates = await self._apply(decoded)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:  # noqa: BLE001 - find the bad message one by one
+            log.warning("%s: batch failed, applying its events one by one", self.name, exc_info=True)
+            for item in decoded:
+                await self._apply_one(item, outcome)
+            return outcome
+        outcome.applied += applied
+        outcome.duplicates += duplicates
+        return outcome
+
+    async def _apply(self, items: Sequence[_Decoded]) -> tuple[int, int]:
+        async with self._sessions.begin() as session:
+            ids = [item.envelope.id for item in items]
+            done = await processed_ids(session, self._inbox, consumer=self.name, event_ids=ids)
+            fresh = [item for item in items if item.envelope.id not in done]
+            for item in fresh:
+                await self._handler(session, item.event, item.envelope)
+            await mark_processed(
+                session,
+                self._inbox,
+                consumer=self.name,
+                event_ids=[item.envelope.id for item in fresh],
+            )
+        return len(fresh), len(items) - len(fresh)
+
+    async def _apply_one(self, item: _Decoded, outcome: BatchOutcome) -> None:
+        for attempt in range(1, self._retry.attempts + 1):
+            try:
+                applied, duplicates = await self._apply([item])
+            except Exception as error:  # noqa: BLE001 - retried, then dead-lettered
+                if attempt == self._retry.attempts:
+                    if isinstance(error, TRANSIENT_ERRORS):
+                        raise
+                    await self._dead_letter(item.record, error, attempts=attempt)
+                    outcome.dead_lettered.append(item.envelope.id)
+                    return
+                await asyncio.sleep(self._retry.backoff(attempt))
+            else:
+                outcome.applied += applied
+                outcome.duplicates += duplicates
+                return
+
+    async def _dead_letter(self, record: Record, error: BaseException, *, attempts: int) -> None:
+        log.error(
+            "%s: dead-lettering %s[%s]@%s after %d attempt(s): %s",
+            self.name, record.topic, record.partition, record.offset, attempts, error,
+        )
+        headers = [(name, value) for name, value in record.headers if not name.startswith("dlq_")]
+        headers += [
+            (name, str(value).encode())
+            for name, value in (
+                ("dlq_error_type", type(error).__name__),
+                ("dlq_error", str(error)[:2000]),
+                ("dlq_consumer", self.name),
+                ("dlq_original_topic", record.topic),
+                ("dlq_original_partition", record.partition),
+                ("dlq_original_offset", record.offset),
+                ("dlq_attempts", attempts),
+                ("dlq_failed_at", utc_now().isoformat()),
+            )
+        ]
+        outgoing = OutgoingRecord(
+            topic=Topics.dead_letter(record.topic),
+            key=record.key or b"",
+            value=record.value or b"",
+            headers=headers,
+        )
+        producer = await self._dead_letter_producer()
+        await send_all(producer, [outgoing], timeout_s=self._publish_timeout_s)
+
+
+def as_records(raw: Any) -> Sequence[Record]:
+    """FastStream hands a batch subscriber's raw message as a tuple of records."""
+    return raw if isinstance(raw, tuple) else (raw,)

@@ -1,0 +1,49 @@
+"""The one way this project produces to Kafka: acks from all replicas, idempotent, bounded waits."""
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaProducer
+
+from shared.kafka.cloudevents import CloudEvent
+from shared.settings import KafkaSettings
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingRecord:
+    topic: str
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+    @classmethod
+    def of(cls, envelope: CloudEvent, *, topic: str) -> "OutgoingRecord":
+        return cls(topic, envelope.key.encode(), envelope.data, envelope.headers())
+
+
+def create_producer(settings: KafkaSettings, *, client_id: str) -> AIOKafkaProducer:
+    # aiokafka defaults to acks=1 without idempotence; a lost or doubled event is not acceptable.
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        request_timeout_ms=settings.request_timeout_ms,
+        linger_ms=5,
+    )
+
+
+async def send_all(
+    producer: AIOKafkaProducer, records: Sequence[OutgoingRecord], *, timeout_s: float
+) -> None:
+    """Send ``records`` in order and wait until every one is acknowledged, or raise.
+
+    Records are queued before any is awaited, so they travel in batches; the idempotent producer
+    keeps their order within a partition.
+    """
+    async with asyncio.timeout(timeout_s):
+        pending = [
+            await producer.send(r.topic, r.value, key=r.key, headers=r.headers) for r in records
+        ]
+        await asyncio.gather(*pending)

@@ -1,0 +1,1 @@
+"""Real infrastructure on one machine without Docker: Apache Kafka (KRaft) and PostgreSQL."""

@@ -1,0 +1,28 @@
+"""Settings shared by every service. Each service composes them with its own env prefix.
+
+Nothing reads the environment at import time: entry points and tests build settings.
+"""
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.contracts.topics import Topics
+
+Environment = Literal["development", "test", "production"]
+
+
+class KafkaSettings(BaseSettings):
+    """The Kafka cluster; ``KAFKA_BOOTSTRAP_SERVERS`` points at an existing one."""
+
+    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    topic_prefix: str = Field(default="", description="Prepended to every topic name.")
+    request_timeout_ms: int = Field(default=10_000, gt=0)
+    publish_timeout_s: float = Field(default=30.0, gt=0, description="Bound on one relay batch.")
+
+    @property
+    def topics(self) -> Topics:
+        return Topics.with_prefix(self.topic_prefix)
