@@ -21,8 +21,22 @@ class KafkaSettings(BaseSettings):
     bootstrap_servers: str = "127.0.0.1:9092"
     topic_prefix: str = Field(default="", description="Prepended to every topic name.")
     request_timeout_ms: int = Field(default=10_000, gt=0)
-    publish_timeout_s: float = Field(default=30.0, gt=0, description="Bound on one relay batch.")
+    publish_timeout_s: float = Field(
+        default=30.0, gt=0, description="Bound on one relay batch."
+    )
 
     @property
     def topics(self) -> Topics:
         return Topics.with_prefix(self.topic_prefix)
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs; each service subclasses it with its own env prefix and defaults."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    environment: Environment = "development"
+    database_url: str
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(ge=1, le=65535)
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)

@@ -23,7 +23,8 @@ class Schedule(BaseModel):
     times: int = Field(default=1, ge=1, description="Target count per period.")
     every_days: int | None = Field(default=None, ge=1, description="For every_n_days.")
     weekdays: tuple[int, ...] = Field(
-        default=(), description="For weekdays: ISO weekday numbers, 1 = Monday … 7 = Sunday."
+        default=(),
+        description="For weekdays: ISO weekday numbers, 1 = Monday … 7 = Sunday.",
     )
 
 
@@ -33,7 +34,9 @@ class PausePeriod(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     start: date
-    end: date | None = Field(default=None, description="None while the pause is still on.")
+    end: date | None = Field(
+        default=None, description="None while the pause is still on."
+    )
 
 
 class HabitSnapshot(BaseModel):
@@ -44,7 +47,9 @@ class HabitSnapshot(BaseModel):
     measure: HabitMeasure = Field(description="What the habit counts.")
     schedule: Schedule
     timezone: str = Field(description="The owner's IANA time zone, e.g. Europe/Berlin.")
-    reminder_time: time | None = Field(default=None, description="Local time of day to remind.")
+    reminder_time: time | None = Field(
+        default=None, description="Local time of day to remind."
+    )
     start_date: date
     pauses: tuple[PausePeriod, ...] = ()
     archived: bool = False
@@ -66,7 +71,9 @@ class HabitCreated(HabitEvent):
 
 class HabitUpdated(HabitEvent):
     event_type: ClassVar[str] = "keepwarm.habit.updated.v1"
-    changed: tuple[str, ...] = Field(default=(), description="Names of the fields that changed.")
+    changed: tuple[str, ...] = Field(
+        default=(), description="Names of the fields that changed."
+    )
 
 
 class HabitArchived(HabitEvent):
@@ -78,11 +85,14 @@ class CheckIn(BaseModel):
 
     id: str = Field(description="Opaque check-in id.")
     habit_id: str
-    local_date: date = Field(description="The day it counts for, in the owner's time zone.")
+    local_date: date = Field(
+        description="The day it counts for, in the owner's time zone."
+    )
     count: int = Field(ge=1)
     source: CheckInSource
     source_event_id: str | None = Field(
-        default=None, description="For an automatic check-in: the event id that earned it."
+        default=None,
+        description="For an automatic check-in: the event id that earned it.",
     )
 
 

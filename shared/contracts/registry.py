@@ -10,7 +10,12 @@ from shared.contracts.contacts import (
     FollowUpScheduled,
     InteractionLogged,
 )
-from shared.contracts.habits import HabitArchived, HabitCheckedIn, HabitCreated, HabitUpdated
+from shared.contracts.habits import (
+    HabitArchived,
+    HabitCheckedIn,
+    HabitCreated,
+    HabitUpdated,
+)
 from shared.contracts.topics import Stream
 
 EVENT_TYPES: dict[str, type[EventData]] = {

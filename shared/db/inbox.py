@@ -47,5 +47,8 @@ async def mark_processed(
     now = utc_now()
     await session.execute(
         table.insert(),
-        [{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in event_ids],
+        [
+            {"consumer": consumer, "event_id": event_id, "processed_at": now}
+            for event_id in event_ids
+        ],
     )

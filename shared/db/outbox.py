@@ -40,7 +40,12 @@ def outbox_table(metadata: MetaData) -> Table:
     return Table(
         OUTBOX_TABLE,
         metadata,
-        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+        Column(
+            "id",
+            BigInteger().with_variant(Integer, "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         Column("event_id", String(64), nullable=False, unique=True),
         Column("topic", String(249), nullable=False),
         Column("key", String(200), nullable=False),
@@ -71,7 +76,11 @@ async def stage(
     envelope = CloudEvent.of(event, source=source)
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(
-            select(func.pg_advisory_xact_lock(WRITER_LOCK_NAMESPACE, key_lock_id(envelope.key)))
+            select(
+                func.pg_advisory_xact_lock(
+                    WRITER_LOCK_NAMESPACE, key_lock_id(envelope.key)
+                )
+            )
         )
     await session.execute(
         table.insert().values(

@@ -57,7 +57,9 @@ class CloudEvent:
             raise MalformedEvent(f"invalid {self.type} data: {error}") from error
 
     @classmethod
-    def of(cls, event: EventData, *, source: str, event_id: str | None = None) -> "CloudEvent":
+    def of(
+        cls, event: EventData, *, source: str, event_id: str | None = None
+    ) -> "CloudEvent":
         return cls(
             id=event_id or str(uuid.uuid4()),
             type=event.event_type,
@@ -70,7 +72,11 @@ class CloudEvent:
 
     @classmethod
     def from_record(
-        cls, *, key: bytes | None, value: bytes | None, headers: Sequence[tuple[str, bytes]]
+        cls,
+        *,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Sequence[tuple[str, bytes]],
     ) -> "CloudEvent":
         """Read a consumed record; raises :class:`MalformedEvent` for anything but a v1.0 event."""
         attributes = {name: raw.decode("utf-8", "replace") for name, raw in headers}
@@ -78,7 +84,9 @@ class CloudEvent:
         if missing:
             raise MalformedEvent(f"missing CloudEvents headers: {', '.join(missing)}")
         if attributes["ce_specversion"] != SPEC_VERSION:
-            raise MalformedEvent(f"unsupported ce_specversion {attributes['ce_specversion']!r}")
+            raise MalformedEvent(
+                f"unsupported ce_specversion {attributes['ce_specversion']!r}"
+            )
         if key is None or value is None:
             raise MalformedEvent("record has no key or no body")
         try:

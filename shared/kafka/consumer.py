@@ -109,7 +109,9 @@ class EventConsumer:
                 item = _Decoded(record, envelope, envelope.decode())
             except MalformedEvent as error:
                 await self._dead_letter(record, error, attempts=1)
-                outcome.dead_lettered.append(f"{record.topic}:{record.partition}:{record.offset}")
+                outcome.dead_lettered.append(
+                    f"{record.topic}:{record.partition}:{record.offset}"
+                )
                 continue
             if envelope.id in seen:
                 outcome.duplicates += 1
@@ -123,7 +125,11 @@ class EventConsumer:
         except TRANSIENT_ERRORS:
             raise
         except Exception:  # noqa: BLE001 - find the bad message one by one
-            log.warning("%s: batch failed, applying its events one by one", self.name, exc_info=True)
+            log.warning(
+                "%s: batch failed, applying its events one by one",
+                self.name,
+                exc_info=True,
+            )
             for item in decoded:
                 await self._apply_one(item, outcome)
             return outcome
@@ -134,7 +140,9 @@ class EventConsumer:
     async def _apply(self, items: Sequence[_Decoded]) -> tuple[int, int]:
         async with self._sessions.begin() as session:
             ids = [item.envelope.id for item in items]
-            done = await processed_ids(session, self._inbox, consumer=self.name, event_ids=ids)
+            done = await processed_ids(
+                session, self._inbox, consumer=self.name, event_ids=ids
+            )
             fresh = [item for item in items if item.envelope.id not in done]
             for item in fresh:
                 await self._handler(session, item.event, item.envelope)
@@ -163,12 +171,23 @@ class EventConsumer:
                 outcome.duplicates += duplicates
                 return
 
-    async def _dead_letter(self, record: Record, error: BaseException, *, attempts: int) -> None:
+    async def _dead_letter(
+        self, record: Record, error: BaseException, *, attempts: int
+    ) -> None:
         log.error(
             "%s: dead-lettering %s[%s]@%s after %d attempt(s): %s",
-            self.name, record.topic, record.partition, record.offset, attempts, error,
+            self.name,
+            record.topic,
+            record.partition,
+            record.offset,
+            attempts,
+            error,
         )
-        headers = [(name, value) for name, value in record.headers if not name.startswith("dlq_")]
+        headers = [
+            (name, value)
+            for name, value in record.headers
+            if not name.startswith("dlq_")
+        ]
         headers += [
             (name, str(value).encode())
             for name, value in (

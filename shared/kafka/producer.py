@@ -44,6 +44,7 @@ async def send_all(
     """
     async with asyncio.timeout(timeout_s):
         pending = [
-            await producer.send(r.topic, r.value, key=r.key, headers=r.headers) for r in records
+            await producer.send(r.topic, r.value, key=r.key, headers=r.headers)
+            for r in records
         ]
         await asyncio.gather(*pending)

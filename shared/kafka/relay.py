@@ -78,11 +78,15 @@ class OutboxRelay:
             if not rows:
                 return 0
             producer = await self._started_producer()
-            records = [OutgoingRecord.of(envelope_of(row), topic=row["topic"]) for row in rows]
+            records = [
+                OutgoingRecord.of(envelope_of(row), topic=row["topic"]) for row in rows
+            ]
             await send_all(producer, records, timeout_s=self._publish_timeout_s)
             ids = [row["id"] for row in rows]
             await connection.execute(
-                self._table.update().where(self._table.c.id.in_(ids)).values(sent_at=utc_now())
+                self._table.update()
+                .where(self._table.c.id.in_(ids))
+                .values(sent_at=utc_now())
             )
         return len(rows)
 
@@ -96,7 +100,11 @@ class OutboxRelay:
         return int(result.rowcount)
 
     async def _claim(self, connection: AsyncConnection) -> Sequence[dict[str, Any]]:
-        unsent = select(self._table).where(self._table.c.sent_at.is_(None)).order_by(self._table.c.id)
+        unsent = (
+            select(self._table)
+            .where(self._table.c.sent_at.is_(None))
+            .order_by(self._table.c.id)
+        )
         if connection.dialect.name != "postgresql":
             result = await connection.execute(unsent.limit(self._batch_size))
             return [dict(row) for row in result.mappings()]
@@ -117,7 +125,9 @@ class OutboxRelay:
         locked = (
             await connection.execute(
                 select(lock)
-                .select_from(func.unnest(bindparam("ids", type_=ARRAY(INTEGER))).alias("lock_id"))
+                .select_from(
+                    func.unnest(bindparam("ids", type_=ARRAY(INTEGER))).alias("lock_id")
+                )
                 .where(func.pg_try_advisory_xact_lock(RELAY_LOCK_NAMESPACE, lock)),
                 {"ids": list(by_lock)},
             )
@@ -155,5 +165,3 @@ async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), timeout=seconds)
     except TimeoutError:
         pass
-
-

@@ -73,19 +73,33 @@ def fetch(cache: Path | None = None) -> Path:
         return libs
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise KafkaNotReady("Maven (mvn) is needed to fetch Apache Kafka; install Java 17+ and Maven")
+        raise KafkaNotReady(
+            "Maven (mvn) is needed to fetch Apache Kafka; install Java 17+ and Maven"
+        )
     libs.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=libs.parent) as work:
         pom = Path(work) / "pom.xml"
         pom.write_text(POM.format(kafka=KAFKA_VERSION, log4j=LOG4J_VERSION))
         out = Path(work) / "libs"
         result = subprocess.run(
-            [mvn, "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-             "-DincludeScope=runtime", f"-DoutputDirectory={out}"],
-            capture_output=True, text=True, check=False,
+            [
+                mvn,
+                "-q",
+                "-B",
+                "-f",
+                str(pom),
+                "dependency:copy-dependencies",
+                "-DincludeScope=runtime",
+                f"-DoutputDirectory={out}",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
-            raise KafkaNotReady(f"Maven could not fetch Kafka {KAFKA_VERSION}:\n{result.stdout}{result.stderr}")
+            raise KafkaNotReady(
+                f"Maven could not fetch Kafka {KAFKA_VERSION}:\n{result.stdout}{result.stderr}"
+            )
         (out / ".complete").touch()
         shutil.rmtree(libs, ignore_errors=True)
         out.rename(libs)
@@ -133,20 +147,43 @@ class LocalKafka:
         classpath = f"{libs}/*"
         properties = self._write_config()
         if not (self.home / "data" / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cluster_id = (
+                base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            )
             subprocess.run(
-                [java, "-cp", classpath, "kafka.tools.StorageTool", "format", "--standalone",
-                 "-t", cluster_id, "-c", str(properties)],
-                check=True, capture_output=True,
+                [
+                    java,
+                    "-cp",
+                    classpath,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "--standalone",
+                    "-t",
+                    cluster_id,
+                    "-c",
+                    str(properties),
+                ],
+                check=True,
+                capture_output=True,
             )
         (self.home / "logs").mkdir(exist_ok=True)
         with open(self.home / "logs" / "stdout.log", "ab") as output:
             process = subprocess.Popen(
-                [java, f"-Xmx{self.heap}", "-Xms128m", "-XX:+UseG1GC",
-                 f"-Dkafka.logs.dir={self.home / 'logs'}",
-                 f"-Dlog4j2.configurationFile={self.home / 'log4j2.properties'}",
-                 "-cp", classpath, "kafka.Kafka", str(properties)],
-                stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                [
+                    java,
+                    f"-Xmx{self.heap}",
+                    "-Xms128m",
+                    "-XX:+UseG1GC",
+                    f"-Dkafka.logs.dir={self.home / 'logs'}",
+                    f"-Dlog4j2.configurationFile={self.home / 'log4j2.properties'}",
+                    "-cp",
+                    classpath,
+                    "kafka.Kafka",
+                    str(properties),
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
         self._pid_file.write_text(str(process.pid))
@@ -205,11 +242,15 @@ class LocalKafka:
             if port_open(self.port) and asyncio.run(_answers(self.bootstrap_servers)):
                 return
             time.sleep(0.2)
-        raise KafkaNotReady(f"Kafka did not accept clients within {timeout_s:.0f}s; see {self.log_file}")
+        raise KafkaNotReady(
+            f"Kafka did not accept clients within {timeout_s:.0f}s; see {self.log_file}"
+        )
 
 
 async def _answers(bootstrap_servers: str) -> bool:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=3000)
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, request_timeout_ms=3000
+    )
     try:
         await admin.start()
         await admin.describe_cluster()

@@ -24,9 +24,13 @@ def binaries() -> Path:
     on_path = shutil.which("pg_ctl")
     if on_path:
         return Path(os.path.realpath(on_path)).parent
-    installed = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=_major, reverse=True)
+    installed = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=_major, reverse=True
+    )
     if not installed:
-        raise PostgresNotReady("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+        raise PostgresNotReady(
+            "PostgreSQL is not installed (Debian: apt-get install postgresql)"
+        )
     return Path(installed[0]).parent
 
 
@@ -55,25 +59,59 @@ class LocalPostgres:
         self.home.mkdir(parents=True, exist_ok=True)
         self._hand_over(self.home)
         if not (data / "PG_VERSION").exists():
-            initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", self.user, "--auth=trust", "-E", "UTF8"]
+            initdb = [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                self.user,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+            ]
             self._run(initdb + ([] if self.durable else ["--no-sync"]))
         options = f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c max_connections=200"
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(self.home / "server.log"),
-                   "-o", options, "-w", "-t", "60", "start"])
+        self._run(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(self.home / "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
 
     def stop(self) -> None:
         data = self.home / "data"
         if (data / "postmaster.pid").exists():
-            self._run([str(binaries() / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
+            self._run(
+                [
+                    str(binaries() / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "stop",
+                ]
+            )
 
     def _run(self, command: list[str]) -> None:
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise PostgresNotReady(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+            raise PostgresNotReady(
+                f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}"
+            )
 
     @staticmethod
     def _hand_over(home: Path) -> None:

@@ -1,0 +1,4 @@
+from services.habits.bootstrap import NAME, bootstrap
+from shared.runtime import service_cli
+
+service_cli(NAME, bootstrap)()

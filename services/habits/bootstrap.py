@@ -1,0 +1,40 @@
+"""The habits service's composition root: builds everything from settings, wires nothing at import."""
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from services.habits.adapters import db
+from shared.contracts.registry import types_on
+from shared.contracts.topics import Stream
+from shared.kafka.broker import declare_published
+from shared.runtime import ServiceRuntime, assemble
+from shared.settings import ServiceSettings
+
+NAME = "habits"
+
+
+class HabitsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KEEPWARM_HABITS_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///var/habits.db"
+    http_port: int = 8002
+
+
+def bootstrap(settings: HabitsSettings | None = None) -> ServiceRuntime:
+    settings = settings or HabitsSettings()
+    runtime = assemble(
+        name=NAME,
+        settings=settings,
+        outbox=db.outbox,
+        migrations=Path(__file__).parent / "migrations",
+    )
+    declare_published(
+        runtime.broker,
+        topic=settings.kafka.topics.habits,
+        events=types_on(Stream.HABITS),
+        description="Habits and check-ins, keyed by owner id (CloudEvents, binary mode).",
+    )
+    return runtime

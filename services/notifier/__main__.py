@@ -1,0 +1,4 @@
+from services.notifier.bootstrap import NAME, bootstrap
+from shared.runtime import service_cli
+
+service_cli(NAME, bootstrap)()

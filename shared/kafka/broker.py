@@ -1,0 +1,71 @@
+"""The FastStream broker of a service, the subscriber that feeds an :class:`EventConsumer`, and
+the declarations that put a service's published stream into its AsyncAPI document."""
+
+from collections.abc import Sequence
+from typing import Any, Union
+
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.middlewares import AckPolicy
+
+from shared.contracts.base import EventData
+from shared.kafka.consumer import EventConsumer, as_records
+from shared.settings import KafkaSettings
+
+
+def create_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
+    return KafkaBroker(
+        settings.bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        request_timeout_ms=settings.request_timeout_ms,
+        logger=None,
+    )
+
+
+async def _raw_body(message: Any, _original: Any = None) -> Any:
+    # The consumer reads CloudEvents itself, so a malformed body reaches the dead-letter topic
+    # instead of failing inside FastStream's decoder.
+    return message.body
+
+
+def subscribe(
+    broker: KafkaBroker,
+    consumer: EventConsumer,
+    *,
+    topic: str,
+    group_id: str,
+    max_records: int = 500,
+    description: str | None = None,
+) -> None:
+    """Consume ``topic`` in batches through ``consumer``, committing offsets only after it succeeded."""
+
+    async def consume_batch(_: list[bytes], message: KafkaMessage) -> None:
+        await consumer.process(as_records(message.raw_message))
+
+    broker.subscriber(
+        topic,
+        batch=True,
+        group_id=group_id,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        auto_offset_reset="earliest",
+        max_records=max_records,
+        decoder=_raw_body,
+        title=f"{consumer.name}:{topic}",
+        description=description,
+    )(consume_batch)
+
+
+def declare_published(
+    broker: KafkaBroker,
+    *,
+    topic: str,
+    events: Sequence[type[EventData]],
+    description: str,
+) -> None:
+    """Document what a service publishes (through its outbox relay) in its AsyncAPI schema."""
+    schema: Any = Union[tuple(events)]  # noqa: UP007 - a runtime union of the payload models
+    broker.publisher(
+        topic, title=f"{topic}:publish", description=description, schema=schema
+    )

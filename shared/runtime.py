@@ -1,0 +1,201 @@
+"""Running a service: the HTTP API, the outbox relay and the event consumers, as separate
+processes (production) or together in one (a local run), with one clean shutdown path."""
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+import uvicorn
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.db.engine import create_engine
+from shared.db.migrations import upgrade
+from shared.http import create_app, database_check
+from shared.kafka.broker import create_broker
+from shared.kafka.producer import create_producer
+from shared.kafka.relay import OutboxRelay
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+class Role(StrEnum):
+    API = "api"
+    RELAY = "relay"
+    CONSUME = "consume"
+
+
+@dataclass
+class ServiceRuntime:
+    """Everything a service's composition root built; nothing is started until :meth:`run`."""
+
+    name: str
+    settings: ServiceSettings
+    engine: AsyncEngine
+    app: FastAPI
+    broker: KafkaBroker
+    relay: OutboxRelay
+    migrations: Path
+
+    async def migrate(self) -> None:
+        await upgrade(self.engine, self.migrations)
+
+    async def run(self, roles: Collection[Role], stop: asyncio.Event) -> None:
+        """Run ``roles`` until ``stop`` is set, then shut each down cleanly."""
+        tasks = []
+        if Role.API in roles:
+            tasks.append(
+                asyncio.create_task(self._serve_api(stop), name=f"{self.name}-api")
+            )
+        if Role.RELAY in roles:
+            tasks.append(
+                asyncio.create_task(self.relay.run(stop), name=f"{self.name}-relay")
+            )
+        if Role.CONSUME in roles and self.broker.subscribers:
+            tasks.append(
+                asyncio.create_task(self._consume(stop), name=f"{self.name}-consume")
+            )
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                task.result()
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.engine.dispose()
+
+    async def _serve_api(self, stop: asyncio.Event) -> None:
+        config = uvicorn.Config(
+            self.app,
+            host=self.settings.http_host,
+            port=self.settings.http_port,
+            log_config=None,
+            access_log=False,
+        )
+        server = _QuietServer(config)
+        serving = asyncio.create_task(server.serve())
+        await asyncio.wait(
+            [serving, asyncio.create_task(stop.wait())],
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        server.should_exit = True
+        await serving
+
+    async def _consume(self, stop: asyncio.Event) -> None:
+        await self.broker.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.broker.stop()
+
+
+class _QuietServer(uvicorn.Server):
+    # The runtime owns the signals: it stops every role, not just the HTTP server.
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def service_cli(name: str, build: Callable[[], ServiceRuntime]) -> typer.Typer:
+    """The entry points of one service: ``python -m services.<name> api|relay|consume|all|migrate``."""
+    cli = typer.Typer(
+        help=f"The {name} service.", no_args_is_help=True, add_completion=False
+    )
+
+    def launch(roles: set[Role], *, migrate_first: bool = False) -> None:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+
+        async def main() -> None:
+            runtime = build()
+            if migrate_first:
+                await runtime.migrate()
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await runtime.run(roles, stop)
+
+        asyncio.run(main())
+
+    @cli.command()
+    def api() -> None:
+        """Serve the HTTP API."""
+        launch({Role.API})
+
+    @cli.command()
+    def relay() -> None:
+        """Publish the outbox to Kafka."""
+        launch({Role.RELAY})
+
+    @cli.command()
+    def consume() -> None:
+        """Consume the topics this service follows."""
+        launch({Role.CONSUME})
+
+    @cli.command(name="all")
+    def run_all() -> None:
+        """Migrate, then run API, relay and consumers in one process (a local run)."""
+        launch(set(Role), migrate_first=True)
+
+    @cli.command()
+    def migrate() -> None:
+        """Bring the database schema up to date."""
+
+        async def main() -> None:
+            runtime = build()
+            try:
+                await runtime.migrate()
+            finally:
+                await runtime.engine.dispose()
+
+        asyncio.run(main())
+
+    return cli
+
+
+def assemble(
+    *,
+    name: str,
+    settings: ServiceSettings,
+    outbox: Table,
+    migrations: Path,
+    routers: Collection[APIRouter] = (),
+    version: str = "0.1.0",
+) -> ServiceRuntime:
+    """Build a service's engine, HTTP app, broker and relay from its settings (wires nothing global)."""
+    engine = create_engine(settings.database_url)
+    broker = create_broker(settings.kafka, client_id=f"keepwarm-{name}")
+    relay = OutboxRelay(
+        engine=engine,
+        table=outbox,
+        producer_factory=lambda: create_producer(
+            settings.kafka, client_id=f"keepwarm-{name}-relay"
+        ),
+        publish_timeout_s=settings.kafka.publish_timeout_s,
+    )
+    app = create_app(
+        title=f"KeepWarm {name}",
+        version=version,
+        routers=list(routers),
+        checks={"database": database_check(engine)},
+    )
+    return ServiceRuntime(
+        name=name,
+        settings=settings,
+        engine=engine,
+        app=app,
+        broker=broker,
+        relay=relay,
+        migrations=migrations,
+    )

@@ -1,0 +1,70 @@
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from shared.contracts.topics import Topics
+from shared.db.engine import create_engine
+from shared.settings import KafkaSettings
+from tests.infrastructure import KafkaCluster, kafka_cluster, local_kafka, postgres_server
+
+
+@pytest.fixture(scope="session")
+def kafka() -> Iterator[KafkaCluster]:
+    with kafka_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def restartable_kafka(kafka: KafkaCluster) -> Iterator[KafkaCluster]:
+    """A broker the test may stop and start again (its data survives)."""
+    if kafka.local is not None:
+        yield kafka
+        return
+    with local_kafka() as broker:
+        yield KafkaCluster(broker.bootstrap_servers, local=broker)
+
+
+@pytest.fixture
+def topics() -> Topics:
+    """Topic names no other test uses."""
+    return Topics.with_prefix(f"test-{uuid.uuid4().hex[:10]}.")
+
+
+@pytest.fixture
+def kafka_settings(kafka: KafkaCluster, topics: Topics) -> KafkaSettings:
+    prefix = topics.contacts.removesuffix(Topics().contacts)
+    return KafkaSettings(bootstrap_servers=kafka.bootstrap_servers, topic_prefix=prefix)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+async def postgres_url(postgres_admin_url: str) -> AsyncIterator[str]:
+    """A fresh, empty database for one test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(postgres_admin_url).set(database=name).render_as_string(hide_password=False)
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: object) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path}/test.db"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The same test on the embedded default and on PostgreSQL."""
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    return url

@@ -1,0 +1,127 @@
+"""The outbox relay on the real broker: headers and keys, order per key, and broker outages."""
+
+import asyncio
+import time
+import uuid
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from shared.contracts.contacts import ContactAdded
+from shared.contracts.topics import Topics
+from shared.db.engine import create_engine, session_factory
+from shared.kafka.producer import create_producer
+from shared.kafka.relay import OutboxRelay
+from shared.settings import KafkaSettings
+from tests.infrastructure import KafkaCluster
+from tests.integration import backbone
+from tests.kafka_io import header, read_topic
+
+
+def relay_for(engine, settings: KafkaSettings, **options) -> OutboxRelay:  # type: ignore[no-untyped-def]
+    return OutboxRelay(
+        engine=engine,
+        table=backbone.outbox,
+        producer_factory=lambda: create_producer(settings, client_id="test-relay"),
+        publish_timeout_s=5,
+        max_backoff_s=0.5,
+        **options,
+    )
+
+
+async def test_a_row_and_its_event_reach_the_topic_as_a_cloudevent(
+    database_url: str, kafka_settings: KafkaSettings, topics: Topics
+) -> None:
+    engine = create_engine(database_url)
+    await backbone.create_schema(engine)
+    owner = f"owner-{uuid.uuid4().hex[:8]}"
+    envelope = await backbone.write_note(
+        session_factory(engine), topic=topics.contacts, owner_id=owner, note_id="note-1"
+    )
+
+    assert await relay_for(engine, kafka_settings).publish_pending() == 1
+
+    [record] = await read_topic(kafka_settings.bootstrap_servers, topics.contacts, count=1)
+    assert record.key == owner.encode()
+    assert header(record, "ce_specversion") == "1.0"
+    assert header(record, "ce_id") == envelope.id
+    assert header(record, "ce_type") == "keepwarm.contact.added.v1"
+    assert header(record, "ce_source") == backbone.SOURCE
+    assert header(record, "ce_subject") == "note-1"
+    assert header(record, "content-type") == "application/json"
+    assert header(record, "ce_time", ).endswith("Z")
+    payload = ContactAdded.model_validate_json(record.value)
+    assert payload.owner_id == owner and payload.contact.display_name == "Ada Lovelace"
+    async with engine.connect() as connection:
+        unsent = await connection.scalar(
+            select(func.count()).where(backbone.outbox.c.sent_at.is_(None))
+        )
+    assert unsent == 0
+    await engine.dispose()
+
+
+async def test_several_relays_keep_each_owners_events_in_order(
+    postgres_url: str, kafka_settings: KafkaSettings, topics: Topics
+) -> None:
+    engine = create_engine(postgres_url)
+    await backbone.create_schema(engine)
+    sessions = session_factory(engine)
+    owners = [f"owner-{i}" for i in range(8)]
+    written: dict[str, list[str]] = defaultdict(list)
+
+    async def writer(owner: str) -> None:
+        for n in range(40):
+            envelope = await backbone.write_note(
+                sessions, topic=topics.contacts, owner_id=owner, note_id=f"{owner}-{n}"
+            )
+            written[owner].append(envelope.id)
+
+    stop = asyncio.Event()
+    relays = [relay_for(engine, kafka_settings, batch_size=7) for _ in range(3)]
+    running = [asyncio.create_task(relay.run(stop)) for relay in relays]
+    await asyncio.gather(*(writer(owner) for owner in owners))
+    records = await read_topic(kafka_settings.bootstrap_servers, topics.contacts, count=320)
+    stop.set()
+    await asyncio.gather(*running)
+
+    seen: dict[str, list[str]] = defaultdict(list)
+    for record in sorted(records, key=lambda r: (r.partition, r.offset)):
+        seen[record.key.decode()].append(header(record, "ce_id"))
+    assert {owner: ids for owner, ids in seen.items()} == dict(written)
+    await engine.dispose()
+
+
+async def test_writes_succeed_while_kafka_is_down_and_arrive_after_it_returns(
+    database_url: str, restartable_kafka: KafkaCluster, topics: Topics
+) -> None:
+    broker = restartable_kafka.local
+    assert broker is not None
+    settings = KafkaSettings(bootstrap_servers=restartable_kafka.bootstrap_servers, request_timeout_ms=2000)
+    engine = create_engine(database_url)
+    await backbone.create_schema(engine)
+    sessions = session_factory(engine)
+    stop = asyncio.Event()
+    relay = asyncio.create_task(relay_for(engine, settings).run(stop))
+
+    broker.stop()
+    try:
+        started = time.monotonic()
+        envelope = await backbone.write_note(
+            sessions, topic=topics.contacts, owner_id="owner-offline", note_id="written-offline"
+        )
+        write_seconds = time.monotonic() - started
+        await asyncio.sleep(3)  # the relay tries, fails and keeps the row
+        async with engine.connect() as connection:
+            pending = await connection.scalar(
+                select(func.count()).where(backbone.outbox.c.sent_at.is_(None))
+            )
+        assert pending == 1
+    finally:
+        await asyncio.to_thread(broker.start)
+
+    [record] = await read_topic(broker.bootstrap_servers, topics.contacts, count=1, timeout_s=60)
+    stop.set()
+    await relay
+    assert header(record, "ce_id") == envelope.id
+    assert write_seconds < 1.0, "a write must not wait for Kafka"
+    await engine.dispose()

@@ -1,0 +1,52 @@
+"""Reading and writing test topics on the real broker."""
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from shared.kafka.producer import OutgoingRecord
+
+
+async def read_topic(bootstrap_servers: str, topic: str, *, count: int, timeout_s: float = 30) -> list[Any]:
+    """The first ``count`` records of ``topic`` (from the beginning), or fail after ``timeout_s``."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap_servers,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
+    await consumer.start()
+    records: list[Any] = []
+    try:
+        async with asyncio.timeout(timeout_s):
+            while len(records) < count:
+                batch = await consumer.getmany(timeout_ms=200)
+                for partition_records in batch.values():
+                    records.extend(partition_records)
+    except TimeoutError:
+        raise AssertionError(
+            f"{topic}: expected {count} records within {timeout_s}s, saw {len(records)}"
+        ) from None
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def write_topic(bootstrap_servers: str, records: Sequence[OutgoingRecord]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        for record in records:
+            await producer.send_and_wait(record.topic, record.value, key=record.key, headers=record.headers)
+    finally:
+        await producer.stop()
+
+
+def header(record: Any, name: str) -> str | None:
+    for key, value in record.headers:
+        if key == name:
+            return bytes(value).decode()
+    return None
