@@ -150,22 +150,16 @@ class LocalKafka:
             cluster_id = (
                 base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
             )
-            subprocess.run(
-                [
-                    java,
-                    "-cp",
-                    classpath,
-                    "kafka.tools.StorageTool",
-                    "format",
-                    "--standalone",
-                    "-t",
-                    cluster_id,
-                    "-c",
-                    str(properties),
-                ],
-                check=True,
-                capture_output=True,
+            # "--cluster-id=…": a generated id may begin with "-", which would read as an option.
+            formatted = subprocess.run(
+                [java, "-cp", classpath, "kafka.tools.StorageTool", "format", "--standalone",
+                 f"--cluster-id={cluster_id}", "-c", str(properties)],
+                capture_output=True, text=True, check=False,
             )
+            if formatted.returncode != 0:
+                raise KafkaNotReady(
+                    f"formatting Kafka storage failed:\n{formatted.stdout}{formatted.stderr}"
+                )
         (self.home / "logs").mkdir(exist_ok=True)
         with open(self.home / "logs" / "stdout.log", "ab") as output:
             process = subprocess.Popen(
