@@ -16,10 +16,18 @@ from shared.contracts.export import schema_files, write_changed
 from shared.localinfra.kafka import KafkaNotReady, LocalKafka, fetch
 from shared.localinfra.postgres import LocalPostgres
 
-app = typer.Typer(help="KeepWarm: keep a professional network alive.", no_args_is_help=True, add_completion=False)
-kafka_cli = typer.Typer(help="A local single-node Apache Kafka (KRaft) from Maven Central jars.", no_args_is_help=True)
-postgres_cli = typer.Typer(help="A local PostgreSQL cluster from the machine's binaries.", no_args_is_help=True)
-contracts_cli = typer.Typer(help="Event contracts: JSON Schemas and AsyncAPI documents.", no_args_is_help=True)
+app = typer.Typer(
+    help="KeepWarm: keep a professional network alive.", no_args_is_help=True, add_completion=False
+)
+kafka_cli = typer.Typer(
+    help="A local single-node Apache Kafka (KRaft) from Maven Central jars.", no_args_is_help=True
+)
+postgres_cli = typer.Typer(
+    help="A local PostgreSQL cluster from the machine's binaries.", no_args_is_help=True
+)
+contracts_cli = typer.Typer(
+    help="Event contracts: JSON Schemas and AsyncAPI documents.", no_args_is_help=True
+)
 app.add_typer(kafka_cli, name="kafka")
 app.add_typer(postgres_cli, name="postgres")
 app.add_typer(contracts_cli, name="contracts")
@@ -47,7 +55,9 @@ def kafka_start(home: Path = KafkaHome, port: int = KafkaPort) -> None:
 
 
 @kafka_cli.command("stop")
-def kafka_stop(home: Path = KafkaHome, kill: bool = typer.Option(False, help="Kill it as a crash would.")) -> None:
+def kafka_stop(
+    home: Path = KafkaHome, kill: bool = typer.Option(False, help="Kill it as a crash would.")
+) -> None:
     """Stop the broker; its data stays for the next start."""
     LocalKafka(home=home).stop(hard=kill)
 

@@ -53,17 +53,11 @@ class ServiceRuntime:
         """Run ``roles`` until ``stop`` is set, then shut each down cleanly."""
         tasks = []
         if Role.API in roles:
-            tasks.append(
-                asyncio.create_task(self._serve_api(stop), name=f"{self.name}-api")
-            )
+            tasks.append(asyncio.create_task(self._serve_api(stop), name=f"{self.name}-api"))
         if Role.RELAY in roles:
-            tasks.append(
-                asyncio.create_task(self.relay.run(stop), name=f"{self.name}-relay")
-            )
+            tasks.append(asyncio.create_task(self.relay.run(stop), name=f"{self.name}-relay"))
         if Role.CONSUME in roles and self.broker.subscribers:
-            tasks.append(
-                asyncio.create_task(self._consume(stop), name=f"{self.name}-consume")
-            )
+            tasks.append(asyncio.create_task(self._consume(stop), name=f"{self.name}-consume"))
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
             for task in done:
@@ -107,14 +101,10 @@ class _QuietServer(uvicorn.Server):
 
 def service_cli(name: str, build: Callable[[], ServiceRuntime]) -> typer.Typer:
     """The entry points of one service: ``python -m services.<name> api|relay|consume|all|migrate``."""
-    cli = typer.Typer(
-        help=f"The {name} service.", no_args_is_help=True, add_completion=False
-    )
+    cli = typer.Typer(help=f"The {name} service.", no_args_is_help=True, add_completion=False)
 
     def launch(roles: set[Role], *, migrate_first: bool = False) -> None:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-        )
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
         async def main() -> None:
             runtime = build()
@@ -179,9 +169,7 @@ def assemble(
     relay = OutboxRelay(
         engine=engine,
         table=outbox,
-        producer_factory=lambda: create_producer(
-            settings.kafka, client_id=f"keepwarm-{name}-relay"
-        ),
+        producer_factory=lambda: create_producer(settings.kafka, client_id=f"keepwarm-{name}-relay"),
         publish_timeout_s=settings.kafka.publish_timeout_s,
     )
     app = create_app(

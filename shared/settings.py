@@ -21,9 +21,7 @@ class KafkaSettings(BaseSettings):
     bootstrap_servers: str = "127.0.0.1:9092"
     topic_prefix: str = Field(default="", description="Prepended to every topic name.")
     request_timeout_ms: int = Field(default=10_000, gt=0)
-    publish_timeout_s: float = Field(
-        default=30.0, gt=0, description="Bound on one relay batch."
-    )
+    publish_timeout_s: float = Field(default=30.0, gt=0, description="Bound on one relay batch.")
 
     @property
     def topics(self) -> Topics:

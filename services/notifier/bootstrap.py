@@ -12,7 +12,9 @@ NAME = "notifier"
 
 
 class NotifierSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="KEEPWARM_NOTIFIER_", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="KEEPWARM_NOTIFIER_", env_nested_delimiter="__", extra="ignore"
+    )
 
     database_url: str = "sqlite+aiosqlite:///var/notifier.db"
     http_port: int = 8003

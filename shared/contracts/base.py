@@ -20,15 +20,11 @@ class EventData(BaseModel):
     event_type: ClassVar[str]
     stream: ClassVar[Stream]
 
-    owner_id: str = Field(
-        description="The student who owns the data; also the Kafka message key."
-    )
+    owner_id: str = Field(description="The student who owns the data; also the Kafka message key.")
     occurred_at: AwareDatetime = Field(
         description="When it happened in the world (a backdated coffee chat is backdated)."
     )
-    recorded_at: AwareDatetime = Field(
-        description="When the system recorded the change."
-    )
+    recorded_at: AwareDatetime = Field(description="When the system recorded the change.")
 
     @property
     def subject(self) -> str:

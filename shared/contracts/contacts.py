@@ -36,20 +36,14 @@ class ContactSnapshot(Snapshot):
     role: str | None = Field(default=None, description="Their role or title.")
     category: Category = Field(description="Persona: mentor, alumni, peer, recruiter …")
     tie: Tie = Field(description="Tie strength: strong, weak or dormant.")
-    warmth: Warmth = Field(
-        description="Warm if the owner already knows them, cold if not yet."
-    )
-    tags: tuple[str, ...] = Field(
-        default=(), description="The owner's tags, lower case."
-    )
+    warmth: Warmth = Field(description="Warm if the owner already knows them, cold if not yet.")
+    tags: tuple[str, ...] = Field(default=(), description="The owner's tags, lower case.")
     cadence_days: int = Field(gt=0, description="Keep-in-touch cadence in days.")
     last_interaction_at: AwareDatetime | None = Field(
         default=None,
         description="When the latest interaction happened (its occurred_at).",
     )
-    archived: bool = Field(
-        default=False, description="Archived contacts get no prompts."
-    )
+    archived: bool = Field(default=False, description="Archived contacts get no prompts.")
     version: int = Field(ge=1, description="Rises with every change of this contact.")
 
 
@@ -61,22 +55,16 @@ class InteractionSnapshot(Snapshot):
         default=None, description="For a give-first act: what was given."
     )
     direction: Direction
-    occurred_at: AwareDatetime = Field(
-        description="When the interaction happened; may be backdated."
-    )
+    occurred_at: AwareDatetime = Field(description="When the interaction happened; may be backdated.")
     outcome: Outcome | None = None
-    takeaway: str | None = Field(
-        default=None, description="The one takeaway from the conversation."
-    )
+    takeaway: str | None = Field(default=None, description="The one takeaway from the conversation.")
     version: int = Field(ge=1)
 
 
 class FollowUpSnapshot(Snapshot):
     id: str = Field(description="Opaque follow-up id.")
     contact_id: str
-    interaction_id: str | None = Field(
-        default=None, description="The interaction it came from."
-    )
+    interaction_id: str | None = Field(default=None, description="The interaction it came from.")
     title: str = Field(description="The one concrete next step.")
     due_at: AwareDatetime
     proposed_times: tuple[AwareDatetime, ...] = Field(
@@ -105,9 +93,7 @@ class ContactUpdated(ContactEvent):
     """A contact's details changed; ``changed`` names the fields."""
 
     event_type: ClassVar[str] = "keepwarm.contact.updated.v1"
-    changed: tuple[str, ...] = Field(
-        default=(), description="Names of the fields that changed."
-    )
+    changed: tuple[str, ...] = Field(default=(), description="Names of the fields that changed.")
 
 
 class ContactArchived(ContactEvent):

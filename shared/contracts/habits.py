@@ -34,9 +34,7 @@ class PausePeriod(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     start: date
-    end: date | None = Field(
-        default=None, description="None while the pause is still on."
-    )
+    end: date | None = Field(default=None, description="None while the pause is still on.")
 
 
 class HabitSnapshot(BaseModel):
@@ -47,9 +45,7 @@ class HabitSnapshot(BaseModel):
     measure: HabitMeasure = Field(description="What the habit counts.")
     schedule: Schedule
     timezone: str = Field(description="The owner's IANA time zone, e.g. Europe/Berlin.")
-    reminder_time: time | None = Field(
-        default=None, description="Local time of day to remind."
-    )
+    reminder_time: time | None = Field(default=None, description="Local time of day to remind.")
     start_date: date
     pauses: tuple[PausePeriod, ...] = ()
     archived: bool = False
@@ -71,9 +67,7 @@ class HabitCreated(HabitEvent):
 
 class HabitUpdated(HabitEvent):
     event_type: ClassVar[str] = "keepwarm.habit.updated.v1"
-    changed: tuple[str, ...] = Field(
-        default=(), description="Names of the fields that changed."
-    )
+    changed: tuple[str, ...] = Field(default=(), description="Names of the fields that changed.")
 
 
 class HabitArchived(HabitEvent):
@@ -85,9 +79,7 @@ class CheckIn(BaseModel):
 
     id: str = Field(description="Opaque check-in id.")
     habit_id: str
-    local_date: date = Field(
-        description="The day it counts for, in the owner's time zone."
-    )
+    local_date: date = Field(description="The day it counts for, in the owner's time zone.")
     count: int = Field(ge=1)
     source: CheckInSource
     source_event_id: str | None = Field(

@@ -32,9 +32,7 @@ async def processed_ids(
     if not event_ids:
         return set()
     rows = await session.execute(
-        select(table.c.event_id).where(
-            table.c.consumer == consumer, table.c.event_id.in_(list(event_ids))
-        )
+        select(table.c.event_id).where(table.c.consumer == consumer, table.c.event_id.in_(list(event_ids)))
     )
     return set(rows.scalars())
 
@@ -47,8 +45,5 @@ async def mark_processed(
     now = utc_now()
     await session.execute(
         table.insert(),
-        [
-            {"consumer": consumer, "event_id": event_id, "processed_at": now}
-            for event_id in event_ids
-        ],
+        [{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in event_ids],
     )

@@ -23,9 +23,7 @@ def alembic_config(script_location: Path, *, url: str | None = None) -> Config:
     return config
 
 
-async def upgrade(
-    engine: AsyncEngine, script_location: Path, revision: str = "head"
-) -> None:
+async def upgrade(engine: AsyncEngine, script_location: Path, revision: str = "head") -> None:
     """Bring the database behind ``engine`` to ``revision``."""
 
     def _upgrade(connection: Connection) -> None:
@@ -46,9 +44,7 @@ def run_env(metadata: MetaData) -> None:
         return
     url = context.config.get_main_option("sqlalchemy.url")
     if not url:
-        raise RuntimeError(
-            "set sqlalchemy.url (alembic -x or the service's migrate command)"
-        )
+        raise RuntimeError("set sqlalchemy.url (alembic -x or the service's migrate command)")
 
     async def _run() -> None:
         engine = create_engine(url)

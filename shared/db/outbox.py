@@ -76,11 +76,7 @@ async def stage(
     envelope = CloudEvent.of(event, source=source)
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(
-            select(
-                func.pg_advisory_xact_lock(
-                    WRITER_LOCK_NAMESPACE, key_lock_id(envelope.key)
-                )
-            )
+            select(func.pg_advisory_xact_lock(WRITER_LOCK_NAMESPACE, key_lock_id(envelope.key)))
         )
     await session.execute(
         table.insert().values(

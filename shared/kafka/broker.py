@@ -66,6 +66,4 @@ def declare_published(
 ) -> None:
     """Document what a service publishes (through its outbox relay) in its AsyncAPI schema."""
     schema: Any = Union[tuple(events)]  # noqa: UP007 - a runtime union of the payload models
-    broker.publisher(
-        topic, title=f"{topic}:publish", description=description, schema=schema
-    )
+    broker.publisher(topic, title=f"{topic}:publish", description=description, schema=schema)

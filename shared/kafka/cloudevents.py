@@ -57,9 +57,7 @@ class CloudEvent:
             raise MalformedEvent(f"invalid {self.type} data: {error}") from error
 
     @classmethod
-    def of(
-        cls, event: EventData, *, source: str, event_id: str | None = None
-    ) -> "CloudEvent":
+    def of(cls, event: EventData, *, source: str, event_id: str | None = None) -> "CloudEvent":
         return cls(
             id=event_id or str(uuid.uuid4()),
             type=event.event_type,
@@ -84,9 +82,7 @@ class CloudEvent:
         if missing:
             raise MalformedEvent(f"missing CloudEvents headers: {', '.join(missing)}")
         if attributes["ce_specversion"] != SPEC_VERSION:
-            raise MalformedEvent(
-                f"unsupported ce_specversion {attributes['ce_specversion']!r}"
-            )
+            raise MalformedEvent(f"unsupported ce_specversion {attributes['ce_specversion']!r}")
         if key is None or value is None:
             raise MalformedEvent("record has no key or no body")
         try:

@@ -103,15 +103,11 @@ class EventConsumer:
         seen: set[str] = set()
         for record in records:
             try:
-                envelope = CloudEvent.from_record(
-                    key=record.key, value=record.value, headers=record.headers
-                )
+                envelope = CloudEvent.from_record(key=record.key, value=record.value, headers=record.headers)
                 item = _Decoded(record, envelope, envelope.decode())
             except MalformedEvent as error:
                 await self._dead_letter(record, error, attempts=1)
-                outcome.dead_lettered.append(
-                    f"{record.topic}:{record.partition}:{record.offset}"
-                )
+                outcome.dead_lettered.append(f"{record.topic}:{record.partition}:{record.offset}")
                 continue
             if envelope.id in seen:
                 outcome.duplicates += 1
@@ -124,7 +120,7 @@ class EventConsumer:
             applied, duplicates = await self._apply(decoded)
         except TRANSIENT_ERRORS:
             raise
-        except Exception:  # noqa: BLE001 - find the bad message one by one
+        except Exception:
             log.warning(
                 "%s: batch failed, applying its events one by one",
                 self.name,
@@ -140,9 +136,7 @@ class EventConsumer:
     async def _apply(self, items: Sequence[_Decoded]) -> tuple[int, int]:
         async with self._sessions.begin() as session:
             ids = [item.envelope.id for item in items]
-            done = await processed_ids(
-                session, self._inbox, consumer=self.name, event_ids=ids
-            )
+            done = await processed_ids(session, self._inbox, consumer=self.name, event_ids=ids)
             fresh = [item for item in items if item.envelope.id not in done]
             for item in fresh:
                 await self._handler(session, item.event, item.envelope)
@@ -158,7 +152,7 @@ class EventConsumer:
         for attempt in range(1, self._retry.attempts + 1):
             try:
                 applied, duplicates = await self._apply([item])
-            except Exception as error:  # noqa: BLE001 - retried, then dead-lettered
+            except Exception as error:
                 if attempt == self._retry.attempts:
                     if isinstance(error, TRANSIENT_ERRORS):
                         raise
@@ -171,9 +165,7 @@ class EventConsumer:
                 outcome.duplicates += duplicates
                 return
 
-    async def _dead_letter(
-        self, record: Record, error: BaseException, *, attempts: int
-    ) -> None:
+    async def _dead_letter(self, record: Record, error: BaseException, *, attempts: int) -> None:
         log.error(
             "%s: dead-lettering %s[%s]@%s after %d attempt(s): %s",
             self.name,
@@ -183,11 +175,7 @@ class EventConsumer:
             attempts,
             error,
         )
-        headers = [
-            (name, value)
-            for name, value in record.headers
-            if not name.startswith("dlq_")
-        ]
+        headers = [(name, value) for name, value in record.headers if not name.startswith("dlq_")]
         headers += [
             (name, str(value).encode())
             for name, value in (

@@ -43,8 +43,28 @@ async def send_all(
     keeps their order within a partition.
     """
     async with asyncio.timeout(timeout_s):
-        pending = [
-            await producer.send(r.topic, r.value, key=r.key, headers=r.headers)
-            for r in records
-        ]
+        pending = [await producer.send(r.topic, r.value, key=r.key, headers=r.headers) for r in records]
         await asyncio.gather(*pending)
+
+
+class LazyProducer:
+    """A producer started on first use (a dead letter is rare), closed with :meth:`close`."""
+
+    def __init__(self, settings: KafkaSettings, *, client_id: str) -> None:
+        self._settings = settings
+        self._client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    async def __call__(self) -> AIOKafkaProducer:
+        async with self._lock:
+            if self._producer is None:
+                producer = create_producer(self._settings, client_id=self._client_id)
+                await producer.start()
+                self._producer = producer
+            return self._producer
+
+    async def close(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            await producer.stop()

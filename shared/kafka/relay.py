@@ -11,6 +11,7 @@ the first still holds an earlier one.) On SQLite one relay runs.
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -78,15 +79,11 @@ class OutboxRelay:
             if not rows:
                 return 0
             producer = await self._started_producer()
-            records = [
-                OutgoingRecord.of(envelope_of(row), topic=row["topic"]) for row in rows
-            ]
+            records = [OutgoingRecord.of(envelope_of(row), topic=row["topic"]) for row in rows]
             await send_all(producer, records, timeout_s=self._publish_timeout_s)
             ids = [row["id"] for row in rows]
             await connection.execute(
-                self._table.update()
-                .where(self._table.c.id.in_(ids))
-                .values(sent_at=utc_now())
+                self._table.update().where(self._table.c.id.in_(ids)).values(sent_at=utc_now())
             )
         return len(rows)
 
@@ -94,17 +91,11 @@ class OutboxRelay:
         """Delete rows sent longer ago than the retention; returns how many."""
         cutoff = utc_now() - self._retention
         async with self._engine.begin() as connection:
-            result = await connection.execute(
-                self._table.delete().where(self._table.c.sent_at < cutoff)
-            )
+            result = await connection.execute(self._table.delete().where(self._table.c.sent_at < cutoff))
         return int(result.rowcount)
 
     async def _claim(self, connection: AsyncConnection) -> Sequence[dict[str, Any]]:
-        unsent = (
-            select(self._table)
-            .where(self._table.c.sent_at.is_(None))
-            .order_by(self._table.c.id)
-        )
+        unsent = select(self._table).where(self._table.c.sent_at.is_(None)).order_by(self._table.c.id)
         if connection.dialect.name != "postgresql":
             result = await connection.execute(unsent.limit(self._batch_size))
             return [dict(row) for row in result.mappings()]
@@ -125,9 +116,7 @@ class OutboxRelay:
         locked = (
             await connection.execute(
                 select(lock)
-                .select_from(
-                    func.unnest(bindparam("ids", type_=ARRAY(INTEGER))).alias("lock_id")
-                )
+                .select_from(func.unnest(bindparam("ids", type_=ARRAY(INTEGER))).alias("lock_id"))
                 .where(func.pg_try_advisory_xact_lock(RELAY_LOCK_NAMESPACE, lock)),
                 {"ids": list(by_lock)},
             )
@@ -135,9 +124,7 @@ class OutboxRelay:
         keys = [key for lock_id in locked for key in by_lock[lock_id]]
         if not keys:
             return []
-        result = await connection.execute(
-            unsent.where(self._table.c.key.in_(keys)).limit(self._batch_size)
-        )
+        result = await connection.execute(unsent.where(self._table.c.key.in_(keys)).limit(self._batch_size))
         return [dict(row) for row in result.mappings()]
 
     async def _started_producer(self) -> AIOKafkaProducer:
@@ -156,12 +143,10 @@ class OutboxRelay:
         if producer is not None:
             try:
                 await producer.stop()
-            except Exception:  # noqa: BLE001 - a broken producer is discarded either way
+            except Exception:
                 log.debug("outbox relay: producer did not stop cleanly", exc_info=True)
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

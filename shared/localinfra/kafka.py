@@ -73,9 +73,7 @@ def fetch(cache: Path | None = None) -> Path:
         return libs
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise KafkaNotReady(
-            "Maven (mvn) is needed to fetch Apache Kafka; install Java 17+ and Maven"
-        )
+        raise KafkaNotReady("Maven (mvn) is needed to fetch Apache Kafka; install Java 17+ and Maven")
     libs.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=libs.parent) as work:
         pom = Path(work) / "pom.xml"
@@ -147,19 +145,26 @@ class LocalKafka:
         classpath = f"{libs}/*"
         properties = self._write_config()
         if not (self.home / "data" / "meta.properties").exists():
-            cluster_id = (
-                base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-            )
+            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
             # "--cluster-id=…": a generated id may begin with "-", which would read as an option.
             formatted = subprocess.run(
-                [java, "-cp", classpath, "kafka.tools.StorageTool", "format", "--standalone",
-                 f"--cluster-id={cluster_id}", "-c", str(properties)],
-                capture_output=True, text=True, check=False,
+                [
+                    java,
+                    "-cp",
+                    classpath,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "--standalone",
+                    f"--cluster-id={cluster_id}",
+                    "-c",
+                    str(properties),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if formatted.returncode != 0:
-                raise KafkaNotReady(
-                    f"formatting Kafka storage failed:\n{formatted.stdout}{formatted.stderr}"
-                )
+                raise KafkaNotReady(f"formatting Kafka storage failed:\n{formatted.stdout}{formatted.stderr}")
         (self.home / "logs").mkdir(exist_ok=True)
         with open(self.home / "logs" / "stdout.log", "ab") as output:
             process = subprocess.Popen(
@@ -236,15 +241,11 @@ class LocalKafka:
             if port_open(self.port) and asyncio.run(_answers(self.bootstrap_servers)):
                 return
             time.sleep(0.2)
-        raise KafkaNotReady(
-            f"Kafka did not accept clients within {timeout_s:.0f}s; see {self.log_file}"
-        )
+        raise KafkaNotReady(f"Kafka did not accept clients within {timeout_s:.0f}s; see {self.log_file}")
 
 
 async def _answers(bootstrap_servers: str) -> bool:
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap_servers, request_timeout_ms=3000
-    )
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=3000)
     try:
         await admin.start()
         await admin.describe_cluster()

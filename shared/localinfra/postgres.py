@@ -24,13 +24,9 @@ def binaries() -> Path:
     on_path = shutil.which("pg_ctl")
     if on_path:
         return Path(os.path.realpath(on_path)).parent
-    installed = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=_major, reverse=True
-    )
+    installed = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=_major, reverse=True)
     if not installed:
-        raise PostgresNotReady(
-            "PostgreSQL is not installed (Debian: apt-get install postgresql)"
-        )
+        raise PostgresNotReady("PostgreSQL is not installed (Debian: apt-get install postgresql)")
     return Path(installed[0]).parent
 
 
@@ -109,9 +105,7 @@ class LocalPostgres:
             command = ["runuser", "-u", "postgres", "--", *command]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise PostgresNotReady(
-                f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}"
-            )
+            raise PostgresNotReady(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
 
     @staticmethod
     def _hand_over(home: Path) -> None:

@@ -53,7 +53,11 @@ async def write_note(
     async with sessions.begin() as session:
         await session.execute(notes.insert().values(id=note_id, owner_id=owner_id))
         return await stage(
-            session, outbox, topic=topic, event=contact_added(owner_id=owner_id, contact_id=note_id), source=SOURCE
+            session,
+            outbox,
+            topic=topic,
+            event=contact_added(owner_id=owner_id, contact_id=note_id),
+            source=SOURCE,
         )
 
 
@@ -63,7 +67,9 @@ async def bump(session: AsyncSession, event: EventData, envelope: CloudEvent) ->
     if current is None:
         await session.execute(counters.insert().values(name=envelope.key, value=1))
     else:
-        await session.execute(counters.update().where(counters.c.name == envelope.key).values(value=current + 1))
+        await session.execute(
+            counters.update().where(counters.c.name == envelope.key).values(value=current + 1)
+        )
 
 
 async def counter(engine: AsyncEngine, name: str) -> int | None:

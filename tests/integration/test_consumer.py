@@ -5,43 +5,42 @@ import asyncio
 import uuid
 
 from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from shared.contracts.base import EventData
 from shared.contracts.topics import Topics
 from shared.db.engine import create_engine, session_factory
 from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.consumer import EventConsumer, Handler, RetryPolicy
-from shared.kafka.producer import OutgoingRecord, create_producer
+from shared.kafka.producer import LazyProducer, OutgoingRecord
 from shared.settings import KafkaSettings
 from tests.integration import backbone
 from tests.kafka_io import header, read_topic, write_topic
 
 
-def consumer_on(broker: KafkaBroker, database_url: str, settings: KafkaSettings, topic: str, handler: Handler = backbone.bump):  # type: ignore[no-untyped-def]
+def consumer_on(
+    broker: KafkaBroker,
+    database_url: str,
+    settings: KafkaSettings,
+    topic: str,
+    handler: Handler = backbone.bump,
+) -> tuple[AsyncEngine, LazyProducer]:
     engine = create_engine(database_url)
-    producer = create_producer(settings, client_id="test-dead-letters")
-    started = False
-
-    async def dead_letter_producer():  # type: ignore[no-untyped-def]
-        nonlocal started
-        if not started:
-            await producer.start()
-            started = True
-        return producer
-
+    dead_letters = LazyProducer(settings, client_id="test-dead-letters")
     consumer = EventConsumer(
         name="test-consumer",
         sessions=session_factory(engine),
         inbox=backbone.inbox,
         handler=handler,
-        dead_letter_producer=dead_letter_producer,
+        dead_letter_producer=dead_letters,
         retry=RetryPolicy(attempts=2, first_backoff_s=0.01),
     )
     subscribe(broker, consumer, topic=topic, group_id=f"group-{uuid.uuid4().hex[:8]}")
-    return engine, producer
+    return engine, dead_letters
 
 
-async def wait_for_counter(engine, name: str, expected: int, timeout_s: float = 30) -> None:  # type: ignore[no-untyped-def]
+async def wait_for_counter(engine: AsyncEngine, name: str, expected: int, timeout_s: float = 30) -> None:
     async with asyncio.timeout(timeout_s):
         while await backbone.counter(engine, name) != expected:
             await asyncio.sleep(0.1)
@@ -56,7 +55,7 @@ async def test_the_same_event_delivered_three_times_has_one_effect(
 ) -> None:
     event = CloudEvent.of(backbone.contact_added(owner_id="owner-dup", contact_id="c-1"), source="/t")
     marker = CloudEvent.of(backbone.contact_added(owner_id="owner-marker", contact_id="c-2"), source="/t")
-    # Three copies, one of them in a later batch of its own, then a marker that shows the consumer got past them.
+    # Three copies, the last in a later batch, then a marker that shows the consumer got past them.
     await write_topic(kafka_settings.bootstrap_servers, [record_of(event, topics.contacts)] * 2)
     broker = create_broker(kafka_settings, client_id="test")
     engine, producer = consumer_on(broker, database_url, kafka_settings, topics.contacts)
@@ -70,7 +69,7 @@ async def test_the_same_event_delivered_three_times_has_one_effect(
         )
         await wait_for_counter(engine, "owner-marker", 1)
     assert await backbone.counter(engine, "owner-dup") == 1
-    await producer.stop()
+    await producer.close()
     await engine.dispose()
 
 
@@ -86,8 +85,13 @@ async def test_a_malformed_message_is_dead_lettered_and_the_rest_flow(
         topic=topics.contacts,
         key=owner.encode(),
         value=b'{"owner_id": "owner-poison", "contact": "not a snapshot"',
-        headers=[("ce_specversion", b"1.0"), ("ce_id", b"poison-1"), ("ce_source", b"/t"),
-                 ("ce_type", b"keepwarm.contact.added.v1"), ("ce_time", b"2026-01-01T00:00:00Z")],
+        headers=[
+            ("ce_specversion", b"1.0"),
+            ("ce_id", b"poison-1"),
+            ("ce_source", b"/t"),
+            ("ce_type", b"keepwarm.contact.added.v1"),
+            ("ce_time", b"2026-01-01T00:00:00Z"),
+        ],
     )
     unknown_type = OutgoingRecord.of(good[0], topic=topics.contacts)
     unknown_type = OutgoingRecord(
@@ -98,7 +102,12 @@ async def test_a_malformed_message_is_dead_lettered_and_the_rest_flow(
     )
     await write_topic(
         kafka_settings.bootstrap_servers,
-        [record_of(good[0], topics.contacts), poison, unknown_type, record_of(good[1], topics.contacts)],
+        [
+            record_of(good[0], topics.contacts),
+            poison,
+            unknown_type,
+            record_of(good[1], topics.contacts),
+        ],
     )
     broker = create_broker(kafka_settings, client_id="test")
     engine, producer = consumer_on(broker, database_url, kafka_settings, topics.contacts)
@@ -115,7 +124,7 @@ async def test_a_malformed_message_is_dead_lettered_and_the_rest_flow(
     assert header(by_id["poison-1"], "dlq_original_topic") == topics.contacts
     assert by_id["poison-1"].value == poison.value
     assert "unknown event type" in (header(by_id[good[0].id], "dlq_error") or "")
-    await producer.stop()
+    await producer.close()
     await engine.dispose()
 
 
@@ -124,7 +133,7 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(
 ) -> None:
     attempts: list[str] = []
 
-    async def flaky(session, event, envelope) -> None:  # type: ignore[no-untyped-def]
+    async def flaky(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
         attempts.append(envelope.id)
         if envelope.subject == "bad":
             raise ValueError("this contact cannot be applied")
@@ -132,14 +141,19 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(
 
     bad = CloudEvent.of(backbone.contact_added(owner_id="o", contact_id="bad"), source="/t")
     fine = CloudEvent.of(backbone.contact_added(owner_id="o", contact_id="fine"), source="/t")
-    await write_topic(kafka_settings.bootstrap_servers, [record_of(bad, topics.contacts), record_of(fine, topics.contacts)])
+    await write_topic(
+        kafka_settings.bootstrap_servers,
+        [record_of(bad, topics.contacts), record_of(fine, topics.contacts)],
+    )
     broker = create_broker(kafka_settings, client_id="test")
     engine, producer = consumer_on(broker, sqlite_url, kafka_settings, topics.contacts, flaky)
     await backbone.create_schema(engine)
     async with broker:
         await broker.start()
         await wait_for_counter(engine, "o", 1)
-        [dead] = await read_topic(kafka_settings.bootstrap_servers, Topics.dead_letter(topics.contacts), count=1)
+        [dead] = await read_topic(
+            kafka_settings.bootstrap_servers, Topics.dead_letter(topics.contacts), count=1
+        )
 
     assert header(dead, "ce_id") == bad.id
     assert header(dead, "dlq_error_type") == "ValueError"
@@ -147,5 +161,5 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(
     # tried alone as often as the policy allows (plus once more if it shared a batch)
     assert attempts.count(bad.id) in (2, 3)
     assert await backbone.counter(engine, "o") == 1
-    await producer.stop()
+    await producer.close()
     await engine.dispose()

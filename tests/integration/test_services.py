@@ -49,7 +49,7 @@ async def test_migrations_build_exactly_the_schema_the_code_declares(
     await runtime.migrate()  # a second run is a no-op
 
     def differences(connection: Connection) -> list[Any]:
-        return compare_metadata(MigrationContext.configure(connection), METADATA[name])
+        return list(compare_metadata(MigrationContext.configure(connection), METADATA[name]))
 
     async with runtime.engine.connect() as connection:
         assert await connection.run_sync(differences) == []
@@ -78,5 +78,6 @@ async def test_a_service_serves_probes_and_openapi_then_stops_cleanly(
     stop.set()
     await asyncio.wait_for(running, 30)
     assert health.json() == {"status": "ok"}
-    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok"}
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok"}
     assert openapi.json()["info"]["title"] == f"KeepWarm {name}"

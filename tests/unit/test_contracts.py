@@ -22,8 +22,13 @@ def added() -> ContactAdded:
         occurred_at=now,
         recorded_at=now,
         contact=ContactSnapshot(
-            id="contact-1", display_name="Grace Hopper", category=Category.MENTOR,
-            tie=Tie.DORMANT, warmth=Warmth.WARM, cadence_days=90, version=1,
+            id="contact-1",
+            display_name="Grace Hopper",
+            category=Category.MENTOR,
+            tie=Tie.DORMANT,
+            warmth=Warmth.WARM,
+            cadence_days=90,
+            version=1,
         ),
     )
 
@@ -62,7 +67,9 @@ def test_an_envelope_round_trips_through_kafka_headers() -> None:
         (None, b'{"owner_id": 3}', "invalid keepwarm.contact.added.v1 data"),
     ],
 )
-def test_unreadable_records_are_refused_with_the_reason(drop: str | None, value: bytes | None, reason: str) -> None:
+def test_unreadable_records_are_refused_with_the_reason(
+    drop: str | None, value: bytes | None, reason: str
+) -> None:
     envelope = CloudEvent.of(added(), source="/contacts")
     headers = [(k, v) for k, v in envelope.headers() if k != drop]
     with pytest.raises(MalformedEvent, match=re.escape(reason)):
@@ -82,7 +89,9 @@ def test_topics_have_defaults_a_prefix_and_dead_letter_names() -> None:
 
 @pytest.mark.parametrize("files", [schema_files, asyncapi_files], ids=["json-schema", "asyncapi"])
 def test_committed_contract_files_match_the_code(files) -> None:  # type: ignore[no-untyped-def]
-    stale = [str(path) for path, content in files().items() if not path.exists() or path.read_text() != content]
+    stale = [
+        str(path) for path, content in files().items() if not path.exists() or path.read_text() != content
+    ]
     assert not stale, f"contract changed: run `keepwarm contracts export` and review {stale}"
 
 
