@@ -37,7 +37,7 @@ class OutboxRelay:
         table: Table,
         producer_factory: Callable[[], AIOKafkaProducer],
         publish_timeout_s: float = 30.0,
-        batch_size: int = 500,
+        batch_size: int = 1000,
         idle_interval_s: float = 0.1,
         max_backoff_s: float = 5.0,
         retention: timedelta = timedelta(days=7),
@@ -64,13 +64,13 @@ class OutboxRelay:
                     failures += 1
                     delay = min(self._max_backoff_s, 0.2 * 2 ** min(failures, 8))
                     log.warning("outbox relay: %s; retrying in %.1fs", error, delay)
-                    await self._close_producer()
+                    await self.close()
                     await _sleep_unless(stop, delay)
                     continue
                 if published < self._batch_size:
                     await _sleep_unless(stop, self._idle_interval_s)
         finally:
-            await self._close_producer()
+            await self.close()
 
     async def publish_pending(self) -> int:
         """Publish one batch of unsent rows; returns how many were published."""
@@ -138,7 +138,8 @@ class OutboxRelay:
             self._producer = producer
         return self._producer
 
-    async def _close_producer(self) -> None:
+    async def close(self) -> None:
+        """Stop the relay's producer (``run`` does this itself when it ends)."""
         producer, self._producer = self._producer, None
         if producer is not None:
             try:
