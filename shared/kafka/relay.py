@@ -13,6 +13,7 @@ the first still holds an earlier one.) On SQLite one relay runs.
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -27,6 +28,8 @@ from shared.kafka.producer import OutgoingRecord, send_all
 from shared.time import utc_now
 
 log = logging.getLogger(__name__)
+
+PRUNE_INTERVAL_S = 600.0
 
 
 class OutboxRelay:
@@ -53,11 +56,16 @@ class OutboxRelay:
         self._retention = retention
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Publish until ``stop`` is set; never gives up on an outage."""
+        """Publish until ``stop`` is set; never gives up on an outage. Sent rows older than the
+        retention are pruned now and then (kept meanwhile for inspection and replays)."""
         failures = 0
+        next_prune = time.monotonic()
         try:
             while not stop.is_set():
                 try:
+                    if time.monotonic() >= next_prune:
+                        await self.prune_sent()
+                        next_prune = time.monotonic() + PRUNE_INTERVAL_S
                     published = await self.publish_pending()
                     failures = 0
                 except Exception as error:  # noqa: BLE001 - any outage: keep the rows, back off

@@ -1,0 +1,118 @@
+"""The consumer's decisions, on SQLite with records built by hand (the real-broker journeys are in
+tests/integration/test_consumer.py)."""
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts.base import EventData
+from shared.db.engine import create_engine, session_factory
+from shared.kafka.cloudevents import CloudEvent
+from shared.kafka.consumer import EventConsumer, RetryPolicy
+from tests.integration import backbone
+
+
+@dataclass
+class Record:
+    key: bytes | None
+    value: bytes | None
+    headers: Sequence[tuple[str, bytes]]
+    topic: str = "keepwarm.contacts.v1"
+    partition: int = 0
+    offset: int = 0
+
+
+@dataclass
+class DeadLetters:
+    """Stands in for the producer: records what would be dead-lettered."""
+
+    sent: list[tuple[str, bytes, dict[str, bytes]]] = field(default_factory=list)
+
+    async def send(self, topic: str, value: bytes, *, key: bytes, headers: list[tuple[str, bytes]]) -> Any:
+        self.sent.append((topic, value, dict(headers)))
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        future.set_result(None)
+        return future
+
+    async def __call__(self) -> "DeadLetters":
+        return self
+
+
+def record(owner: str, contact: str, offset: int = 0) -> tuple[Record, CloudEvent]:
+    envelope = CloudEvent.of(backbone.contact_added(owner_id=owner, contact_id=contact), source="/t")
+    return Record(envelope.key.encode(), envelope.data, envelope.headers(), offset=offset), envelope
+
+
+async def consumer(tmp_path: Any, handler: Any = backbone.bump) -> tuple[EventConsumer, DeadLetters, Any]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/c.db")
+    await backbone.create_schema(engine)
+    dead = DeadLetters()
+    return (
+        EventConsumer(
+            name="unit",
+            sessions=session_factory(engine),
+            inbox=backbone.inbox,
+            handler=handler,
+            dead_letter_producer=dead,
+            retry=RetryPolicy(attempts=2, first_backoff_s=0),
+        ),
+        dead,
+        engine,
+    )
+
+
+async def test_a_batch_applies_each_event_once_even_when_it_repeats_inside_it(tmp_path: Any) -> None:
+    subject, dead, engine = await consumer(tmp_path)
+    first, _ = record("ada", "c1")
+    second, _ = record("ada", "c2")
+    outcome = await subject.process([first, second, first])
+    again = await subject.process([second])
+    assert (outcome.applied, outcome.duplicates) == (2, 1)
+    assert (again.applied, again.duplicates) == (0, 1)
+    assert await backbone.counter(engine, "ada") == 2
+    assert dead.sent == []
+
+
+async def test_a_record_without_cloudevents_headers_is_dead_lettered_at_once(tmp_path: Any) -> None:
+    subject, dead, engine = await consumer(tmp_path)
+    good, _ = record("ada", "c1", offset=2)
+    outcome = await subject.process([Record(b"ada", b"{}", [], offset=1), good])
+    [(topic, value, headers)] = dead.sent
+    assert topic == "keepwarm.contacts.v1.dlq"
+    assert value == b"{}"
+    assert headers["dlq_original_offset"] == b"1"
+    assert headers["dlq_error"].startswith(b"missing CloudEvents headers")
+    assert outcome.dead_lettered == ["keepwarm.contacts.v1:0:1"]
+    assert await backbone.counter(engine, "ada") == 1
+
+
+async def test_an_infrastructure_failure_is_never_dead_lettered_and_commits_nothing(tmp_path: Any) -> None:
+    async def database_gone(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
+        await backbone.bump(session, event, envelope)
+        raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
+
+    subject, dead, engine = await consumer(tmp_path, database_gone)
+    good, _ = record("ada", "c1")
+    with pytest.raises(OperationalError):
+        await subject.process([good])
+    assert dead.sent == []
+    assert await backbone.counter(engine, "ada") is None
+
+
+async def test_a_failing_event_does_not_take_its_batch_neighbours_with_it(tmp_path: Any) -> None:
+    async def refuses_c2(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
+        if envelope.subject == "c2":
+            raise ValueError("cannot apply c2")
+        await backbone.bump(session, event, envelope)
+
+    subject, dead, engine = await consumer(tmp_path, refuses_c2)
+    records = [record("ada", f"c{n}", offset=n)[0] for n in (1, 2, 3)]
+    outcome = await subject.process(records)
+    assert outcome.applied == 2
+    assert [headers["dlq_error"] for _, _, headers in dead.sent] == [b"cannot apply c2"]
+    assert await backbone.counter(engine, "ada") == 2
