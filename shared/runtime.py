@@ -17,10 +17,12 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.contracts.registry import types_on
+from shared.contracts.topics import Stream
 from shared.db.engine import create_engine
 from shared.db.migrations import upgrade
 from shared.http import create_app, database_check
-from shared.kafka.broker import create_broker
+from shared.kafka.broker import create_broker, declare_published
 from shared.kafka.producer import create_producer
 from shared.kafka.relay import OutboxRelay
 from shared.settings import ServiceSettings
@@ -160,12 +162,20 @@ def assemble(
     settings: ServiceSettings,
     outbox: Table,
     migrations: Path,
+    publishes: Stream | None = None,
     routers: Collection[APIRouter] = (),
     version: str = "0.1.0",
 ) -> ServiceRuntime:
     """Build a service's engine, HTTP app, broker and relay from its settings (wires nothing global)."""
     engine = create_engine(settings.database_url)
     broker = create_broker(settings.kafka, client_id=f"keepwarm-{name}")
+    if publishes is not None:
+        declare_published(
+            broker,
+            topic=settings.kafka.topics.of(publishes),
+            events=types_on(publishes),
+            description=f"The {publishes.value} stream: CloudEvents in binary mode, keyed by owner id.",
+        )
     relay = OutboxRelay(
         engine=engine,
         table=outbox,

@@ -5,9 +5,7 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 
 from services.contacts.adapters import db
-from shared.contracts.registry import types_on
 from shared.contracts.topics import Stream
-from shared.kafka.broker import declare_published
 from shared.runtime import ServiceRuntime, assemble
 from shared.settings import ServiceSettings
 
@@ -24,17 +22,10 @@ class ContactsSettings(ServiceSettings):
 
 
 def bootstrap(settings: ContactsSettings | None = None) -> ServiceRuntime:
-    settings = settings or ContactsSettings()
-    runtime = assemble(
+    return assemble(
         name=NAME,
-        settings=settings,
+        settings=settings or ContactsSettings(),
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
+        publishes=Stream.CONTACTS,
     )
-    declare_published(
-        runtime.broker,
-        topic=settings.kafka.topics.contacts,
-        events=types_on(Stream.CONTACTS),
-        description="Contacts, interactions and follow-ups, keyed by owner id (CloudEvents, binary mode).",
-    )
-    return runtime

@@ -5,9 +5,7 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 
 from services.habits.adapters import db
-from shared.contracts.registry import types_on
 from shared.contracts.topics import Stream
-from shared.kafka.broker import declare_published
 from shared.runtime import ServiceRuntime, assemble
 from shared.settings import ServiceSettings
 
@@ -24,17 +22,10 @@ class HabitsSettings(ServiceSettings):
 
 
 def bootstrap(settings: HabitsSettings | None = None) -> ServiceRuntime:
-    settings = settings or HabitsSettings()
-    runtime = assemble(
+    return assemble(
         name=NAME,
-        settings=settings,
+        settings=settings or HabitsSettings(),
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
+        publishes=Stream.HABITS,
     )
-    declare_published(
-        runtime.broker,
-        topic=settings.kafka.topics.habits,
-        events=types_on(Stream.HABITS),
-        description="Habits and check-ins, keyed by owner id (CloudEvents, binary mode).",
-    )
-    return runtime
