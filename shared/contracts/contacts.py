@@ -102,19 +102,34 @@ class ContactArchived(ContactEvent):
     event_type: ClassVar[str] = "keepwarm.contact.archived.v1"
 
 
-class InteractionLogged(ContactEvent):
-    """An interaction with a contact was logged; ``contact`` is the contact after it."""
-
-    event_type: ClassVar[str] = "keepwarm.interaction.logged.v1"
+class InteractionEvent(ContactEvent):
     interaction: InteractionSnapshot
     previous_tie: Tie | None = Field(
-        default=None,
-        description="The tie before this interaction, if it changed (a revival).",
+        default=None, description="The tie before this change, if it changed (a revival)."
     )
 
     @property
     def subject(self) -> str:
         return self.interaction.id
+
+
+class InteractionLogged(InteractionEvent):
+    """An interaction with a contact was logged; ``contact`` is the contact after it."""
+
+    event_type: ClassVar[str] = "keepwarm.interaction.logged.v1"
+
+
+class InteractionUpdated(InteractionEvent):
+    """A logged interaction was corrected; consumers re-evaluate what they derived from it."""
+
+    event_type: ClassVar[str] = "keepwarm.interaction.updated.v1"
+    changed: tuple[str, ...] = Field(default=(), description="Names of the fields that changed.")
+
+
+class InteractionDeleted(InteractionEvent):
+    """A logged interaction was deleted; consumers take back what they derived from it."""
+
+    event_type: ClassVar[str] = "keepwarm.interaction.deleted.v1"
 
 
 class FollowUpEvent(ContactEvent):

@@ -8,7 +8,9 @@ from shared.contracts.contacts import (
     FollowUpCancelled,
     FollowUpCompleted,
     FollowUpScheduled,
+    InteractionDeleted,
     InteractionLogged,
+    InteractionUpdated,
 )
 from shared.contracts.habits import (
     HabitArchived,
@@ -25,6 +27,8 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         ContactUpdated,
         ContactArchived,
         InteractionLogged,
+        InteractionUpdated,
+        InteractionDeleted,
         FollowUpScheduled,
         FollowUpCompleted,
         FollowUpCancelled,

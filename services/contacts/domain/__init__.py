@@ -1,0 +1,1 @@
+"""The networking tracker's rules: contacts, ties, interactions and follow-ups. Standard library only."""
