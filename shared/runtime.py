@@ -5,7 +5,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.contracts.registry import types_on
 from shared.contracts.topics import Stream
-from shared.db.engine import create_engine
 from shared.db.migrations import upgrade
 from shared.http import create_app, database_check
 from shared.kafka.broker import create_broker, declare_published
@@ -34,6 +33,26 @@ class Role(StrEnum):
     API = "api"
     RELAY = "relay"
     CONSUME = "consume"
+    JOBS = "jobs"
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Background work run every ``interval_s`` (by the ``jobs`` role); a failure is logged and
+    the job runs again at its next turn."""
+
+    name: str
+    interval_s: float
+    run: Callable[[], Awaitable[object]]
+
+    async def loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.run()
+            except Exception:
+                log.exception("job %s failed", self.name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.interval_s)
 
 
 @dataclass
@@ -47,6 +66,7 @@ class ServiceRuntime:
     broker: KafkaBroker
     relay: OutboxRelay
     migrations: Path
+    jobs: Sequence[PeriodicJob] = ()
 
     async def migrate(self) -> None:
         await upgrade(self.engine, self.migrations)
@@ -60,6 +80,10 @@ class ServiceRuntime:
             tasks.append(asyncio.create_task(self.relay.run(stop), name=f"{self.name}-relay"))
         if Role.CONSUME in roles and self.broker.subscribers:
             tasks.append(asyncio.create_task(self._consume(stop), name=f"{self.name}-consume"))
+        if Role.JOBS in roles:
+            tasks += [
+                asyncio.create_task(job.loop(stop), name=f"{self.name}-{job.name}") for job in self.jobs
+            ]
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
             for task in done:
@@ -135,9 +159,14 @@ def service_cli(name: str, build: Callable[[], ServiceRuntime]) -> typer.Typer:
         """Consume the topics this service follows."""
         launch({Role.CONSUME})
 
+    @cli.command()
+    def jobs() -> None:
+        """Run the periodic background jobs."""
+        launch({Role.JOBS})
+
     @cli.command(name="all")
     def run_all() -> None:
-        """Migrate, then run API, relay and consumers in one process (a local run)."""
+        """Migrate, then run API, relay, consumers and jobs in one process (a local run)."""
         launch(set(Role), migrate_first=True)
 
     @cli.command()
@@ -160,14 +189,16 @@ def assemble(
     *,
     name: str,
     settings: ServiceSettings,
+    engine: AsyncEngine,
     outbox: Table,
     migrations: Path,
     publishes: Stream | None = None,
     routers: Collection[APIRouter] = (),
+    error_handlers: Callable[[FastAPI], None] | None = None,
+    jobs: Sequence[PeriodicJob] = (),
     version: str = "0.1.0",
 ) -> ServiceRuntime:
-    """Build a service's engine, HTTP app, broker and relay from its settings (wires nothing global)."""
-    engine = create_engine(settings.database_url)
+    """Build a service's HTTP app, broker and relay around its engine (wires nothing global)."""
     broker = create_broker(settings.kafka, client_id=f"keepwarm-{name}")
     if publishes is not None:
         declare_published(
@@ -188,6 +219,8 @@ def assemble(
         routers=list(routers),
         checks={"database": database_check(engine)},
     )
+    if error_handlers is not None:
+        error_handlers(app)
     return ServiceRuntime(
         name=name,
         settings=settings,
@@ -196,4 +229,5 @@ def assemble(
         broker=broker,
         relay=relay,
         migrations=migrations,
+        jobs=jobs,
     )

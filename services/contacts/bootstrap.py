@@ -1,13 +1,21 @@
 """The contacts service's composition root: builds everything from settings, wires nothing at import."""
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
+from services.contacts import service
 from services.contacts.adapters import db
+from services.contacts.adapters.http import contacts_router, install_error_handlers
+from services.contacts.adapters.kafka_out import SOURCE
+from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
-from shared.runtime import ServiceRuntime, assemble
+from shared.db.engine import create_engine, session_factory
+from shared.runtime import PeriodicJob, ServiceRuntime, assemble
 from shared.settings import ServiceSettings
+from shared.time import utc_now
 
 NAME = "contacts"
 
@@ -19,13 +27,32 @@ class ContactsSettings(ServiceSettings):
 
     database_url: str = "sqlite+aiosqlite:///var/contacts.db"
     http_port: int = 8001
+    drift_interval_s: float = 3600.0
 
 
-def bootstrap(settings: ContactsSettings | None = None) -> ServiceRuntime:
+def bootstrap(
+    settings: ContactsSettings | None = None, *, clock: Callable[[], datetime] = utc_now
+) -> ServiceRuntime:
+    settings = settings or ContactsSettings()
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+
+    def uow() -> db.SqlUnitOfWork:
+        return db.SqlUnitOfWork(sessions, topics=settings.kafka.topics, source=SOURCE)
+
+    owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
+
+    async def drift() -> int:
+        return await service.drift_ties(uow=uow, now=clock())
+
     return assemble(
         name=NAME,
-        settings=settings or ContactsSettings(),
+        settings=settings,
+        engine=engine,
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.CONTACTS,
+        routers=[contacts_router(uow=uow, owner=owner, clock=clock)],
+        error_handlers=install_error_handlers,
+        jobs=[PeriodicJob("drift", settings.drift_interval_s, drift)],
     )

@@ -6,6 +6,7 @@ from pydantic_settings import SettingsConfigDict
 
 from services.habits.adapters import db
 from shared.contracts.topics import Stream
+from shared.db.engine import create_engine
 from shared.runtime import ServiceRuntime, assemble
 from shared.settings import ServiceSettings
 
@@ -22,9 +23,11 @@ class HabitsSettings(ServiceSettings):
 
 
 def bootstrap(settings: HabitsSettings | None = None) -> ServiceRuntime:
+    settings = settings or HabitsSettings()
     return assemble(
         name=NAME,
-        settings=settings or HabitsSettings(),
+        settings=settings,
+        engine=create_engine(settings.database_url),
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.HABITS,

@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 
 from services.notifier.adapters import db
+from shared.db.engine import create_engine
 from shared.runtime import ServiceRuntime, assemble
 from shared.settings import ServiceSettings
 
@@ -21,9 +22,11 @@ class NotifierSettings(ServiceSettings):
 
 
 def bootstrap(settings: NotifierSettings | None = None) -> ServiceRuntime:
+    settings = settings or NotifierSettings()
     return assemble(
         name=NAME,
-        settings=settings or NotifierSettings(),
+        settings=settings,
+        engine=create_engine(settings.database_url),
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
     )

@@ -1,0 +1,86 @@
+"""Contract events built from the tracker's changes: what leaves the contacts service."""
+
+from services.contacts.domain.changes import Change, ChangeKind
+from services.contacts.domain.model import Contact, FollowUp, Interaction
+from shared.contracts import contacts as contract
+
+SOURCE = "/keepwarm/contacts"
+
+
+def contact_snapshot(contact: Contact) -> contract.ContactSnapshot:
+    return contract.ContactSnapshot(
+        id=contact.id,
+        display_name=contact.name,
+        company=contact.company,
+        role=contact.role,
+        category=contact.category,
+        tie=contact.tie,
+        warmth=contact.warmth,
+        tags=contact.tags,
+        cadence_days=contact.cadence_days,
+        last_interaction_at=contact.last_interaction_at,
+        archived=contact.archived,
+        version=contact.version,
+    )
+
+
+def interaction_snapshot(interaction: Interaction) -> contract.InteractionSnapshot:
+    return contract.InteractionSnapshot(
+        id=interaction.id,
+        contact_id=interaction.contact_id,
+        kind=interaction.kind,
+        give_first_kind=interaction.give_first_kind,
+        direction=interaction.direction,
+        occurred_at=interaction.occurred_at,
+        outcome=interaction.outcome,
+        takeaway=interaction.takeaway,
+        version=interaction.version,
+    )
+
+
+def follow_up_snapshot(follow_up: FollowUp) -> contract.FollowUpSnapshot:
+    return contract.FollowUpSnapshot(
+        id=follow_up.id,
+        contact_id=follow_up.contact_id,
+        interaction_id=follow_up.interaction_id,
+        title=follow_up.title,
+        due_at=follow_up.due_at,
+        proposed_times=follow_up.proposed_times,
+        status=follow_up.status,
+        version=follow_up.version,
+    )
+
+
+def event_of(change: Change) -> contract.ContactEvent:
+    common = {
+        "owner_id": change.contact.owner_id,
+        "occurred_at": change.occurred_at,
+        "recorded_at": change.recorded_at,
+        "contact": contact_snapshot(change.contact),
+    }
+    match change.kind:
+        case ChangeKind.CONTACT_ADDED:
+            return contract.ContactAdded(**common)
+        case ChangeKind.CONTACT_UPDATED:
+            return contract.ContactUpdated(**common, changed=change.changed)
+        case ChangeKind.CONTACT_ARCHIVED:
+            return contract.ContactArchived(**common)
+        case ChangeKind.INTERACTION_LOGGED | ChangeKind.INTERACTION_UPDATED | ChangeKind.INTERACTION_DELETED:
+            assert change.interaction is not None
+            interaction = {
+                "interaction": interaction_snapshot(change.interaction),
+                "previous_tie": change.previous_tie,
+            }
+            if change.kind is ChangeKind.INTERACTION_LOGGED:
+                return contract.InteractionLogged(**common, **interaction)
+            if change.kind is ChangeKind.INTERACTION_UPDATED:
+                return contract.InteractionUpdated(**common, **interaction, changed=change.changed)
+            return contract.InteractionDeleted(**common, **interaction)
+    assert change.follow_up is not None
+    follow_up = follow_up_snapshot(change.follow_up)
+    kinds: dict[ChangeKind, type[contract.FollowUpEvent]] = {
+        ChangeKind.FOLLOW_UP_SCHEDULED: contract.FollowUpScheduled,
+        ChangeKind.FOLLOW_UP_COMPLETED: contract.FollowUpCompleted,
+        ChangeKind.FOLLOW_UP_CANCELLED: contract.FollowUpCancelled,
+    }
+    return kinds[change.kind](**common, follow_up=follow_up)

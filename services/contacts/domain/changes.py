@@ -1,0 +1,32 @@
+"""What happened to the tracker, as the use cases report it; adapters turn these into events."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from services.contacts.domain.model import Contact, FollowUp, Interaction
+from shared.vocabulary import Tie
+
+
+class ChangeKind(StrEnum):
+    CONTACT_ADDED = "contact_added"
+    CONTACT_UPDATED = "contact_updated"
+    CONTACT_ARCHIVED = "contact_archived"
+    INTERACTION_LOGGED = "interaction_logged"
+    INTERACTION_UPDATED = "interaction_updated"
+    INTERACTION_DELETED = "interaction_deleted"
+    FOLLOW_UP_SCHEDULED = "follow_up_scheduled"
+    FOLLOW_UP_COMPLETED = "follow_up_completed"
+    FOLLOW_UP_CANCELLED = "follow_up_cancelled"
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: ChangeKind
+    contact: Contact
+    occurred_at: datetime
+    recorded_at: datetime
+    interaction: Interaction | None = None
+    follow_up: FollowUp | None = None
+    changed: tuple[str, ...] = ()
+    previous_tie: Tie | None = None

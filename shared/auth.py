@@ -1,0 +1,130 @@
+"""Who is calling: ``Authorization: Bearer <JWT>``, the owner is the token's ``sub``.
+
+Production validates an OIDC issuer's tokens (issuer, audience, keys from its JWKS URL). Locally a
+shared secret signs HS256 tokens (``keepwarm token <owner>`` mints one). Outside development a
+missing or placeholder secret is refused at start-up, never silently accepted.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Header, HTTPException, status
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.time import utc_now
+
+DEVELOPMENT_SECRET = "keepwarm-development-secret-not-for-deployment"
+MIN_SECRET_LENGTH = 32
+
+
+class AuthSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KEEPWARM_AUTH_", extra="ignore")
+
+    jwt_secret: SecretStr | None = Field(default=None, description="HS256 secret for locally minted tokens.")
+    oidc_issuer: str | None = Field(default=None, description="Expected `iss` of OIDC tokens.")
+    oidc_audience: str | None = Field(default=None, description="Expected `aud` of OIDC tokens.")
+    oidc_jwks_url: str | None = Field(default=None, description="Where the issuer publishes its keys.")
+
+
+class InvalidToken(ValueError):
+    pass
+
+
+class ConfigurationError(RuntimeError):
+    """Settings that must not run (e.g. a placeholder secret in production)."""
+
+
+OwnerOf = Callable[[str], Awaitable[str]]
+
+
+def token_verifier(settings: AuthSettings, *, environment: str) -> OwnerOf:
+    """A function from a bearer token to its owner id; raises :class:`InvalidToken`."""
+    if settings.oidc_jwks_url:
+        if not (settings.oidc_issuer and settings.oidc_audience):
+            raise ConfigurationError("OIDC needs KEEPWARM_AUTH_OIDC_ISSUER and KEEPWARM_AUTH_OIDC_AUDIENCE")
+        return _oidc_verifier(settings.oidc_jwks_url, settings.oidc_issuer, settings.oidc_audience)
+    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+    if environment != "development":
+        if not secret or secret == DEVELOPMENT_SECRET:
+            raise ConfigurationError(
+                "set KEEPWARM_AUTH_OIDC_* or a real KEEPWARM_AUTH_JWT_SECRET outside development"
+            )
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise ConfigurationError(
+                f"KEEPWARM_AUTH_JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters"
+            )
+    return _secret_verifier(secret or DEVELOPMENT_SECRET)
+
+
+def local_secret(settings: AuthSettings) -> str:
+    return settings.jwt_secret.get_secret_value() if settings.jwt_secret else DEVELOPMENT_SECRET
+
+
+def mint_token(*, secret: str, owner_id: str, ttl: timedelta = timedelta(days=30)) -> str:
+    now = utc_now()
+    return jwt.encode({"sub": owner_id, "iat": now, "exp": now + ttl}, secret, algorithm="HS256")
+
+
+def _secret_verifier(secret: str) -> OwnerOf:
+    async def owner_of(token: str) -> str:
+        return _owner(
+            lambda: jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["sub", "exp"]})
+        )
+
+    return owner_of
+
+
+def _oidc_verifier(jwks_url: str, issuer: str, audience: str) -> OwnerOf:
+    keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600)
+
+    async def owner_of(token: str) -> str:
+        try:
+            key = await asyncio.to_thread(keys.get_signing_key_from_jwt, token)
+        except jwt.PyJWTError as error:
+            raise InvalidToken(str(error)) from error
+        return _owner(
+            lambda: jwt.decode(
+                token,
+                key.key,
+                algorithms=["RS256", "ES256", "PS256"],
+                audience=audience,
+                issuer=issuer,
+                options={"require": ["sub", "exp", "iss", "aud"]},
+            )
+        )
+
+    return owner_of
+
+
+def _owner(decode: Callable[[], dict[str, Any]]) -> str:
+    try:
+        claims = decode()
+    except jwt.PyJWTError as error:
+        raise InvalidToken(str(error)) from error
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > 128:
+        raise InvalidToken("the token's sub is not an owner id")
+    return subject
+
+
+def owner_dependency(owner_of: OwnerOf) -> Any:
+    """A FastAPI dependency answering 401 (with ``WWW-Authenticate: Bearer``) without a valid token."""
+
+    async def current_owner(authorization: Annotated[str | None, Header()] = None) -> str:
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise _unauthorized("send Authorization: Bearer <token>")
+        try:
+            return await owner_of(token.strip())
+        except InvalidToken as error:
+            raise _unauthorized(f"invalid token: {error}") from error
+
+    return Depends(current_owner)
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"})
