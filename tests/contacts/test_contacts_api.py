@@ -188,7 +188,7 @@ async def test_bad_input_gets_a_clear_4xx_and_changes_nothing(api: Api) -> None:
         fields = [item["loc"][-1] for item in detail] if isinstance(detail, list) else [detail]
         return response.status_code, fields
 
-    cases = [
+    cases: list[tuple[str, str, dict[str, Any], int, list[Any]]] = [
         ("POST", "/v1/contacts", {"json": {"name": ""}}, 422, ["name"]),
         ("POST", "/v1/contacts", {"json": {"name": "X", "tie": "lukewarm"}}, 422, ["tie"]),
         ("POST", "/v1/contacts", {"json": {"name": "X", "emails": ["not-an-email"]}}, 422, ["emails"]),
