@@ -1,0 +1,90 @@
+"""Every route, called by another owner with this owner's ids, answers 404 and changes nothing;
+the lists and exports of another owner never show this owner's data."""
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from services.contacts.adapters import db
+from tests.contacts.conftest import Api
+
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("PATCH", "/v1/contacts/{contact_id}"): {"name": "Mallory"},
+    ("POST", "/v1/contacts/{contact_id}/interactions"): {"kind": "message"},
+    ("PATCH", "/v1/interactions/{interaction_id}"): {"takeaway": "mine now"},
+    ("POST", "/v1/contacts/{contact_id}/follow-ups"): {"title": "x", "due_at": "2026-04-01T09:00:00Z"},
+    ("POST", "/v1/follow-ups/{follow_up_id}/reschedule"): {"due_at": "2026-04-01T09:00:00Z"},
+}
+NOT_ID_SCOPED = {
+    ("POST", "/v1/contacts"),
+    ("GET", "/v1/contacts"),
+    ("POST", "/v1/imports/{file_format}"),
+    ("GET", "/v1/exports/contacts.csv"),
+    ("GET", "/v1/exports/contacts.vcf"),
+}
+
+
+async def snapshot(api: Api) -> list[Any]:
+    async with api.runtime.engine.connect() as connection:
+        return [
+            await connection.scalar(select(func.count()).select_from(db.outbox)),
+            list((await connection.execute(select(db.contacts).order_by(db.contacts.c.id))).all()),
+            list((await connection.execute(select(db.interactions))).all()),
+            list((await connection.execute(select(db.follow_ups))).all()),
+        ]
+
+
+async def test_another_owner_gets_404_on_every_route_and_changes_nothing(api: Api) -> None:
+    alice, mallory = api.as_owner("alice"), api.as_owner("mallory")
+    contact = (
+        await api.client.post(
+            "/v1/contacts", json={"name": "Ada", "emails": ["ada@example.org"]}, headers=alice
+        )
+    ).json()
+    interaction = (
+        await api.client.post(
+            f"/v1/contacts/{contact['id']}/interactions", json={"kind": "message"}, headers=alice
+        )
+    ).json()
+    follow_up = (
+        await api.client.post(
+            f"/v1/contacts/{contact['id']}/follow-ups",
+            json={"title": "Thank", "due_at": "2026-04-01T09:00:00Z"},
+            headers=alice,
+        )
+    ).json()
+    ids = {"contact_id": contact["id"], "interaction_id": interaction["id"], "follow_up_id": follow_up["id"]}
+    before = await snapshot(api)
+
+    routes = [
+        (method.upper(), path)
+        for path, operations in api.runtime.app.openapi()["paths"].items()
+        if path.startswith("/v1")
+        for method in operations
+    ]
+    checked = []
+    for method, path in routes:
+        if (method, path) in NOT_ID_SCOPED:
+            continue
+        response = await api.client.request(
+            method, path.format(**ids), json=BODIES.get((method, path)), headers=mallory
+        )
+        assert response.status_code == 404, (method, path, response.status_code, response.text)
+        assert "Ada" not in response.text
+        checked.append((method, path))
+    assert len(checked) == len(routes) - len(NOT_ID_SCOPED) >= 12
+
+    listed = await api.client.get("/v1/contacts", params={"include_archived": True}, headers=mallory)
+    assert listed.json()["items"] == []
+    for export in ("/v1/exports/contacts.csv", "/v1/exports/contacts.vcf"):
+        assert "Ada" not in (await api.client.get(export, headers=mallory)).text
+    # the same file imported by another owner creates their own contact, never touching alice's
+    imported = await api.client.post(
+        "/v1/imports/csv", content=b"name,email\nAda,ada@example.org\n", headers=mallory
+    )
+    assert imported.json()["created"] == 1
+    after = await snapshot(api)
+    assert [row for row in after[1] if row.owner_id == "alice"] == [
+        row for row in before[1] if row.owner_id == "alice"
+    ]
+    assert after[2:] == before[2:]
