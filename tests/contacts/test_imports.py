@@ -1,16 +1,11 @@
 """Imports and exports: the files students have, read without losing good rows, twice without
 duplicates, and written back in formats other tools read."""
 
+from pathlib import Path
+
 from tests.contacts.conftest import Api
 
-LINKEDIN = """Notes:
-"When exporting your connection data, you may notice that some of the email addresses are missing. You will only see email addresses for connections who have allowed their connections to see or download their email address using this setting https://www.linkedin.com/psettings/privacy/email. You can learn more about this here: https://www.linkedin.com/help/linkedin/answer/261"
-
-First Name,Last Name,URL,Email Address,Company,Position,Connected On
-Ada,Lovelace,https://www.linkedin.com/in/ada-lovelace,ada@example.org,"Analytical Engines, Ltd",Engineer,12 Mar 2024
-Grace,Hopper,https://www.linkedin.com/in/gracehopper/,,US Navy,Rear Admiral,01 Feb 2019
-,,https://www.linkedin.com/in/nobody,,,,05 Jan 2020
-"""
+LINKEDIN = (Path(__file__).parent / "files" / "Connections.csv").read_text()
 
 TRACKER = """Name,Email,Company,Role,Category,Tie,Last Contacted,Notes
 Katherine Johnson,kj@example.org,NASA,Mathematician,Mentor,Strong,2026-02-01,Orbital mechanics
