@@ -6,12 +6,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import typer
 
 from services.asyncapi import asyncapi_files
 from services.catalog import SERVICES
+from shared.auth import AuthSettings, local_secret, mint_token
 from shared.contracts.export import schema_files, write_changed
 from shared.localinfra.kafka import KafkaNotReady, LocalKafka, fetch
 from shared.localinfra.postgres import LocalPostgres
@@ -92,6 +94,16 @@ def contracts_export() -> None:
     """Rewrite the JSON Schemas and AsyncAPI documents after an intended contract change."""
     for path in write_changed(contract_files()):
         typer.echo(f"updated {path}")
+
+
+@app.command()
+def token(
+    owner: str = typer.Argument(..., help="The owner (student) id: the token's `sub`."),
+    days: int = typer.Option(30, min=1, max=365, help="How long the token is valid."),
+) -> None:
+    """Mint a bearer token signed with the local secret (KEEPWARM_AUTH_JWT_SECRET, or the
+    development secret), for calling the APIs: `Authorization: Bearer <token>`."""
+    typer.echo(mint_token(secret=local_secret(AuthSettings()), owner_id=owner, ttl=timedelta(days=days)))
 
 
 @app.command()

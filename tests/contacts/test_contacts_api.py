@@ -1,6 +1,7 @@
 """The contacts API over HTTP, on SQLite and PostgreSQL: the tracker's everyday use and its
 answers to bad input."""
 
+import json
 from typing import Any
 
 from sqlalchemy import func, select
@@ -271,3 +272,25 @@ async def test_bad_input_gets_a_clear_4xx_and_changes_nothing(api: Api) -> None:
     assert await outbox_types(api) == ["keepwarm.contact.added.v1"]
     async with api.runtime.engine.connect() as connection:
         assert await connection.scalar(select(func.count()).select_from(db.contacts)) == 1
+
+
+async def test_the_drift_job_cools_silent_ties_and_publishes_the_change(api: Api) -> None:
+    me = api.as_owner("student-1")
+    ada = await add(api, tie="strong")
+    talked = await add(api, name="Grace Hopper", tie="strong", emails=[])
+    api.clock.advance(days=60)
+    await api.client.post(f"/v1/contacts/{talked['id']}/interactions", json={"kind": "message"}, headers=me)
+    api.clock.advance(days=31)
+    [drift] = api.runtime.jobs
+    assert await drift.run() == 1
+    assert (await api.client.get(f"/v1/contacts/{ada['id']}", headers=me)).json()["tie"] == "weak"
+    assert (await api.client.get(f"/v1/contacts/{talked['id']}", headers=me)).json()["tie"] == "strong"
+    api.clock.advance(days=90)
+    assert await drift.run() == 2  # ada: weak → dormant at 180 days; grace: strong → weak at 90
+    assert await drift.run() == 0
+    async with api.runtime.engine.connect() as connection:
+        data = await connection.execute(
+            select(db.outbox.c.data).where(db.outbox.c.type == "keepwarm.contact.updated.v1")
+        )
+        changed = [json.loads(row)["changed"] for row in data.scalars()]
+    assert changed == [["tie"], ["tie"], ["tie"]]

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from services.contacts.domain import ties
 from shared.vocabulary import (
@@ -62,13 +63,13 @@ def normalize_linkedin(url: str | None) -> str | None:
     """The canonical profile URL (https, no query, no trailing slash), or None."""
     if url is None or not url.strip():
         return None
-    value = url.strip()
-    if not LINKEDIN_PROFILE.match(value.split("?")[0].split("#")[0]):
+    parts = urlsplit(url.strip())
+    bare = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    if not LINKEDIN_PROFILE.match(bare):
         raise DomainError(
             "expected a LinkedIn profile URL like https://www.linkedin.com/in/name", field="linkedin_url"
         )
-    path = value.split("?")[0].split("#")[0].rstrip("/").split("linkedin.com", 1)[1]
-    return "https://www.linkedin.com" + path.lower()
+    return "https://www.linkedin.com" + parts.path.rstrip("/").lower()
 
 
 @dataclass

@@ -53,8 +53,8 @@ def _finish(card: dict[str, list[str]], row: int, parsed: ParsedFile) -> None:
         parsed.errors.append(RowError(row, "a card without FN or N", "FN"))
         return
     urls = [_unescape(url) for url in card.get("URL", [])]
-    organisation = _first(card, "ORG").split(";")[0]
-    categories = [tag for value in card.get("CATEGORIES", []) for tag in _split_list(value)]
+    organisation = next(iter(_split_list(_first(card, "ORG"), separator=";")), "")
+    categories = [tag for value in card.get("CATEGORIES", []) for tag in _split_list(value, separator=",")]
     parsed.contacts.append(
         ImportedContact(
             row=row,
@@ -64,7 +64,7 @@ def _finish(card: dict[str, list[str]], row: int, parsed: ParsedFile) -> None:
                 _unescape(value).removeprefix("tel:") for value in card.get("TEL", []) if value.strip()
             ),
             linkedin_url=next((url for url in urls if LINKEDIN_PROFILE.match(url)), None),
-            company=_unescape(organisation) or None,
+            company=organisation or None,
             role=_unescape(_first(card, "TITLE")) or None,
             notes=_unescape(_first(card, "NOTE")) or None,
             tags=tuple(categories),
@@ -134,15 +134,16 @@ def _first(card: dict[str, list[str]], prop: str) -> str:
     return values[0].strip() if values else ""
 
 
-def _split_list(value: str) -> list[str]:
+def _split_list(value: str, *, separator: str) -> list[str]:
+    """Split on unescaped ``separator``; the parts come back unescaped."""
     out, current, escaped = [], "", False
     for char in value:
         if escaped:
-            current += char
+            current += "\n" if char in "nN" else char
             escaped = False
         elif char == "\\":
             escaped = True
-        elif char == ",":
+        elif char == separator:
             out.append(current)
             current = ""
         else:
