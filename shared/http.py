@@ -98,7 +98,7 @@ def create_app(
     version: str,
     routers: Sequence[APIRouter],
     checks: dict[str, ReadinessCheck],
-    max_body_bytes: int = 1_000_000,
+    max_body_bytes: int = 2 * 1024 * 1024,
 ) -> FastAPI:
     app = FastAPI(title=title, version=version)
     app.include_router(health_router(checks))
