@@ -3,7 +3,8 @@
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -106,3 +107,36 @@ def create_app(
         app.include_router(router)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     return app
+
+
+def install_error_handlers(
+    app: FastAPI,
+    *,
+    not_found: tuple[type[Exception], ...],
+    conflict: tuple[type[Exception], ...],
+    unprocessable: tuple[type[Exception], ...],
+) -> None:
+    """Domain outcomes as HTTP: 404 for anything that is not the caller's, 409 for a state
+    conflict, 422 in FastAPI's own ``detail[].loc`` shape for a broken rule (its ``field``, if any).
+    Exceptions are matched most specific first, so a conflict may subclass a domain error."""
+
+    async def answer_not_found(_: Request, error: Exception) -> JSONResponse:
+        return JSONResponse({"detail": f"{error} not found"}, status_code=404)
+
+    async def answer_conflict(_: Request, error: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(error) or "changed meanwhile; reload and retry"}, status_code=409)
+
+    async def answer_unprocessable(_: Request, error: Exception) -> JSONResponse:
+        field = getattr(error, "field", None)
+        location = ["body", field] if field else ["body"]
+        return JSONResponse(
+            {"detail": [{"loc": location, "msg": str(error), "type": "value_error"}]}, status_code=422
+        )
+
+    for kinds, handler in (
+        (not_found, answer_not_found),
+        (conflict, answer_conflict),
+        (unprocessable, answer_unprocessable),
+    ):
+        for kind in kinds:
+            app.add_exception_handler(kind, handler)

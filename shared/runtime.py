@@ -6,7 +6,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -67,6 +67,8 @@ class ServiceRuntime:
     relay: OutboxRelay
     migrations: Path
     jobs: Sequence[PeriodicJob] = ()
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Called when :meth:`run` ends, e.g. to stop a dead-letter producer."""
 
     async def migrate(self) -> None:
         await upgrade(self.engine, self.migrations)
@@ -91,6 +93,8 @@ class ServiceRuntime:
         finally:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
+            for close in self.closers:
+                await close()
             await self.engine.dispose()
 
     async def _serve_api(self, stop: asyncio.Event) -> None:

@@ -1,14 +1,24 @@
 """The habits service's composition root: builds everything from settings, wires nothing at import."""
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
 from services.habits.adapters import db
+from services.habits.adapters.http import habits_router, install_error_handlers
+from services.habits.adapters.kafka_in import interaction_handler
+from services.habits.adapters.kafka_out import SOURCE
+from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
-from shared.db.engine import create_engine
+from shared.db.engine import create_engine, session_factory
+from shared.kafka.broker import subscribe
+from shared.kafka.consumer import EventConsumer
+from shared.kafka.producer import LazyProducer
 from shared.runtime import ServiceRuntime, assemble
 from shared.settings import ServiceSettings
+from shared.time import utc_now
 
 NAME = "habits"
 
@@ -22,13 +32,42 @@ class HabitsSettings(ServiceSettings):
     http_port: int = 8002
 
 
-def bootstrap(settings: HabitsSettings | None = None) -> ServiceRuntime:
+def bootstrap(
+    settings: HabitsSettings | None = None, *, clock: Callable[[], datetime] = utc_now
+) -> ServiceRuntime:
     settings = settings or HabitsSettings()
-    return assemble(
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    topics = settings.kafka.topics
+
+    def uow() -> db.SqlUnitOfWork:
+        return db.SqlUnitOfWork(sessions, topics=topics, source=SOURCE)
+
+    owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
+    runtime = assemble(
         name=NAME,
         settings=settings,
-        engine=create_engine(settings.database_url),
+        engine=engine,
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.HABITS,
+        routers=[habits_router(uow=uow, owner=owner, clock=clock)],
+        error_handlers=install_error_handlers,
     )
+    dead_letters = LazyProducer(settings.kafka, client_id="keepwarm-habits-dead-letters")
+    consumer = EventConsumer(
+        name="habits.interactions",
+        sessions=sessions,
+        inbox=db.inbox,
+        handler=interaction_handler(topics=topics, clock=clock),
+        dead_letter_producer=dead_letters,
+    )
+    subscribe(
+        runtime.broker,
+        consumer,
+        topic=topics.contacts,
+        group_id="keepwarm-habits",
+        description="Logged, edited and deleted interactions earn or take back automatic check-ins.",
+    )
+    runtime.closers.append(dead_letters.close)
+    return runtime

@@ -70,6 +70,18 @@ class HabitUpdated(HabitEvent):
     changed: tuple[str, ...] = Field(default=(), description="Names of the fields that changed.")
 
 
+class HabitPaused(HabitEvent):
+    """A pause began (its period is the last of ``habit.pauses``)."""
+
+    event_type: ClassVar[str] = "keepwarm.habit.paused.v1"
+
+
+class HabitResumed(HabitEvent):
+    """The running pause ended (its ``end`` is now set)."""
+
+    event_type: ClassVar[str] = "keepwarm.habit.resumed.v1"
+
+
 class HabitArchived(HabitEvent):
     event_type: ClassVar[str] = "keepwarm.habit.archived.v1"
 
@@ -88,12 +100,21 @@ class CheckIn(BaseModel):
     )
 
 
-class HabitCheckedIn(HabitEvent):
-    """A check-in counted toward a habit."""
-
-    event_type: ClassVar[str] = "keepwarm.habit.checked_in.v1"
+class CheckInEvent(HabitEvent):
     check_in: CheckIn
 
     @property
     def subject(self) -> str:
         return self.check_in.id
+
+
+class HabitCheckedIn(CheckInEvent):
+    """A check-in counted toward a habit."""
+
+    event_type: ClassVar[str] = "keepwarm.habit.checked_in.v1"
+
+
+class HabitCheckInReverted(CheckInEvent):
+    """A check-in no longer counts: undone by the owner, or its interaction changed or was deleted."""
+
+    event_type: ClassVar[str] = "keepwarm.check_in.reverted.v1"

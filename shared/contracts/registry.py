@@ -15,7 +15,10 @@ from shared.contracts.contacts import (
 from shared.contracts.habits import (
     HabitArchived,
     HabitCheckedIn,
+    HabitCheckInReverted,
     HabitCreated,
+    HabitPaused,
+    HabitResumed,
     HabitUpdated,
 )
 from shared.contracts.topics import Stream
@@ -34,8 +37,11 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         FollowUpCancelled,
         HabitCreated,
         HabitUpdated,
+        HabitPaused,
+        HabitResumed,
         HabitArchived,
         HabitCheckedIn,
+        HabitCheckInReverted,
     )
 }
 
@@ -49,10 +55,6 @@ def event_class(event_type: str) -> type[EventData]:
         return EVENT_TYPES[event_type]
     except KeyError:
         raise UnknownEventType(event_type) from None
-
-
-def topic_of(event: EventData) -> Stream:
-    return event.stream
 
 
 def types_on(stream: Stream) -> tuple[type[EventData], ...]:

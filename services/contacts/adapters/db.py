@@ -165,7 +165,7 @@ class _Versioned:
             .values(row)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConcurrentUpdate(entity_id)
+            raise ConcurrentUpdate("changed meanwhile; reload and retry")
         self._remember(entity_id, version)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response, status
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import PlainTextResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.contacts import service
@@ -16,6 +16,7 @@ from services.contacts.adapters.db import ConcurrentUpdate
 from services.contacts.domain import imports, vcard
 from services.contacts.domain.model import Contact, DomainError, FollowUp, Interaction, InvalidTransition
 from services.contacts.service import ContactQuery, ImportReport, NotFound, UnitOfWorkFactory
+from shared import http
 from shared.vocabulary import (
     Category,
     Direction,
@@ -451,24 +452,9 @@ def contacts_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Domain outcomes as HTTP: 404 for anything not the caller's, 409 for a state conflict,
-    422 (in FastAPI's own shape) for a broken rule."""
-
-    async def not_found(_: Request, error: Exception) -> JSONResponse:
-        return JSONResponse({"detail": f"{error} not found"}, status_code=404)
-
-    async def conflict(_: Request, error: Exception) -> JSONResponse:
-        detail = str(error) if isinstance(error, InvalidTransition) else "changed meanwhile; reload and retry"
-        return JSONResponse({"detail": detail}, status_code=409)
-
-    async def unprocessable(_: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, DomainError)
-        location = ["body", error.field] if error.field else ["body"]
-        return JSONResponse(
-            {"detail": [{"loc": location, "msg": str(error), "type": "value_error"}]}, status_code=422
-        )
-
-    app.add_exception_handler(NotFound, not_found)
-    app.add_exception_handler(InvalidTransition, conflict)
-    app.add_exception_handler(ConcurrentUpdate, conflict)
-    app.add_exception_handler(DomainError, unprocessable)
+    http.install_error_handlers(
+        app,
+        not_found=(NotFound,),
+        conflict=(InvalidTransition, ConcurrentUpdate),
+        unprocessable=(DomainError,),
+    )

@@ -1,0 +1,43 @@
+"""What the habits service consumes: interactions from the contacts stream become check-ins."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.habits import service
+from services.habits.adapters.db import SqlUnitOfWork
+from services.habits.adapters.kafka_out import SOURCE
+from services.habits.domain.credit import InteractionFacts
+from shared.contracts.base import EventData
+from shared.contracts.contacts import InteractionDeleted, InteractionEvent
+from shared.contracts.topics import Topics
+from shared.kafka.cloudevents import CloudEvent
+from shared.kafka.consumer import Handler
+
+
+def interaction_handler(*, topics: Topics, clock: Callable[[], datetime]) -> Handler:
+    """Translate an interaction event into the crediting use case; other contact events need nothing."""
+
+    async def handle(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
+        if not isinstance(event, InteractionEvent):
+            return
+        facts = InteractionFacts(
+            interaction_id=event.interaction.id,
+            kind=event.interaction.kind,
+            direction=event.interaction.direction,
+            occurred_at=event.interaction.occurred_at,
+            category=event.contact.category,
+            tie_before=event.previous_tie or event.contact.tie,
+            version=event.interaction.version,
+            deleted=isinstance(event, InteractionDeleted),
+        )
+        await service.credit_interaction(
+            work=SqlUnitOfWork.within(session, topics=topics, source=SOURCE),
+            owner_id=event.owner_id,
+            facts=facts,
+            event_id=envelope.id,
+            now=clock(),
+        )
+
+    return handle

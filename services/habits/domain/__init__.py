@@ -1,0 +1,2 @@
+"""Networking habits: schedules, periods, pauses, and which interactions earn a check-in. Standard
+library only."""

@@ -1,0 +1,154 @@
+"""Habits, their pauses, and check-ins."""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from typing import Any
+
+from services.habits.domain.credit import DEFAULT_RULES, CreditRule
+from services.habits.domain.schedule import InvalidSchedule, Schedule, period_containing, zone
+from shared.vocabulary import CheckInSource, HabitMeasure
+
+
+class DomainError(ValueError):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidTransition(DomainError):
+    """Not allowed in the habit's present state (e.g. pausing a paused habit)."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    start: date
+    end: date | None = None  # inclusive; None while the pause runs
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass
+class Habit:
+    id: str
+    owner_id: str
+    name: str
+    measure: HabitMeasure
+    schedule: Schedule
+    timezone: str
+    start_date: date
+    created_at: datetime
+    updated_at: datetime
+    description: str | None = None
+    reminder_time: time | None = None
+    rule: CreditRule | None = None
+    pauses: tuple[Pause, ...] = ()
+    archived: bool = False
+    version: int = 1
+
+    EDITABLE = (
+        "name",
+        "description",
+        "measure",
+        "schedule",
+        "timezone",
+        "reminder_time",
+        "start_date",
+        "rule",
+    )
+
+    def __post_init__(self) -> None:
+        self.name = self.name.strip()
+        if not self.name:
+            raise DomainError("a habit needs a name", field="name")
+        try:
+            zone(self.timezone)
+        except InvalidSchedule as error:
+            raise DomainError(str(error), field=error.field) from error
+
+    @property
+    def credit_rule(self) -> CreditRule | None:
+        """The rule that earns automatic check-ins: the habit's own, else its measure's default."""
+        return self.rule if self.rule is not None else DEFAULT_RULES[self.measure]
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.pauses) and self.pauses[-1].end is None
+
+    def counts_on(self, day: date) -> bool:
+        """Whether a check-in on ``day`` counts: active, started, not paused, and a due day."""
+        return (
+            not self.archived
+            and not any(pause.covers(day) for pause in self.pauses)
+            and period_containing(self.schedule, self.start_date, day) is not None
+        )
+
+    def edit(self, changes: dict[str, Any], *, now: datetime) -> tuple[str, ...]:
+        self._require_active()
+        unknown = set(changes) - set(self.EDITABLE)
+        if unknown:
+            raise DomainError(f"cannot edit {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        candidate = replace(self, **changes)
+        changed = tuple(name for name in changes if getattr(candidate, name) != getattr(self, name))
+        if changed:
+            for name in changed:
+                setattr(self, name, getattr(candidate, name))
+            self._touch(now)
+        return changed
+
+    def pause(self, *, since: date, now: datetime) -> None:
+        self._require_active()
+        if self.paused:
+            raise InvalidTransition("the habit is paused already")
+        if self.pauses and self.pauses[-1].end is not None and since <= self.pauses[-1].end:
+            raise DomainError("a pause cannot start inside the previous one", field="since")
+        self.pauses = (*self.pauses, Pause(since))
+        self._touch(now)
+
+    def resume(self, *, last_paused_day: date, now: datetime) -> None:
+        self._require_active()
+        if not self.paused:
+            raise InvalidTransition("the habit is not paused")
+        running = self.pauses[-1]
+        if last_paused_day < running.start:
+            # Resumed on the day it was paused: the pause covers no day at all.
+            self.pauses = self.pauses[:-1]
+        else:
+            self.pauses = (*self.pauses[:-1], Pause(running.start, last_paused_day))
+        self._touch(now)
+
+    def archive(self, *, now: datetime) -> None:
+        self._require_active()
+        self.archived = True
+        self._touch(now)
+
+    def _require_active(self) -> None:
+        if self.archived:
+            raise InvalidTransition("the habit is archived")
+
+    def _touch(self, now: datetime) -> None:
+        self.updated_at = now
+        self.version += 1
+
+
+@dataclass
+class CheckIn:
+    id: str
+    owner_id: str
+    habit_id: str
+    local_date: date
+    count: int
+    source: CheckInSource
+    created_at: datetime
+    source_event_id: str | None = None
+    interaction_id: str | None = field(default=None, compare=False)
+    reverted: bool = False
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.count <= 100:
+            raise DomainError("count must be between 1 and 100", field="count")
+
+    def revert(self) -> None:
+        if self.reverted:
+            raise InvalidTransition("the check-in was undone already")
+        self.reverted = True
