@@ -186,11 +186,18 @@ async def undo_check_in(
 
 
 async def list_check_ins(
-    *, uow: UnitOfWorkFactory, owner_id: str, habit_id: str, first: date, last: date
+    *,
+    uow: UnitOfWorkFactory,
+    owner_id: str,
+    habit_id: str,
+    first: date | None,
+    last: date | None,
+    now: datetime,
 ) -> list[CheckIn]:
-    _check_range(first, last)
+    """Check-ins that count from ``first`` to ``last`` (default: the last four weeks)."""
     async with uow() as work:
-        await _habit(work, owner_id, habit_id)
+        habit = await _habit(work, owner_id, habit_id)
+        first, last = _range(habit, first, last, now)
         return await work.check_ins.between(owner_id=owner_id, habit_id=habit_id, first=first, last=last)
 
 
@@ -206,12 +213,19 @@ class PeriodProgress:
 
 
 async def history(
-    *, uow: UnitOfWorkFactory, owner_id: str, habit_id: str, first: date, last: date
+    *,
+    uow: UnitOfWorkFactory,
+    owner_id: str,
+    habit_id: str,
+    first: date | None,
+    last: date | None,
+    now: datetime,
 ) -> list[PeriodProgress]:
-    """Each period overlapping ``first``…``last``: its target, what was done, and paused days."""
-    _check_range(first, last)
+    """Each period overlapping ``first``…``last`` (default: the last four weeks): its target, what
+    was done, and paused days."""
     async with uow() as work:
         habit = await _habit(work, owner_id, habit_id)
+        first, last = _range(habit, first, last, now)
         periods = periods_between(habit.schedule, habit.start_date, first, last)
         if not periods:
             return []
@@ -280,11 +294,14 @@ async def credit_interaction(
             await work.publish(Change(ChangeKind.CHECKED_IN, habit, facts.occurred_at, now, check_in=entry))
 
 
-def _check_range(first: date, last: date) -> None:
+def _range(habit: Habit, first: date | None, last: date | None, now: datetime) -> tuple[date, date]:
+    last = last or local_date(now, habit.timezone)
+    first = first or last - timedelta(days=27)
     if last < first:
         raise DomainError("'to' is before 'from'", field="to")
     if (last - first).days > MAX_HISTORY_DAYS:
         raise DomainError(f"ask for at most {MAX_HISTORY_DAYS} days at a time", field="to")
+    return first, last
 
 
 async def _habit(work: UnitOfWork, owner_id: str, habit_id: str) -> Habit:

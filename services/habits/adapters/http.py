@@ -23,7 +23,6 @@ from shared.vocabulary import (
     Tie,
 )
 
-
 LocalDate = date  # the API's field is called "date", which would shadow the type inside a class
 
 
@@ -194,7 +193,7 @@ def habit_fields(body: HabitFields, *, only_sent: bool) -> dict[str, Any]:
         if only_sent and name in data and data[name] is None:
             raise DomainError(f"{name} cannot be cleared", field=name)
     if data.get("schedule") is not None:
-        schedule = data["schedule"]
+        schedule = body.schedule.model_dump()  # type: ignore[attr-defined]  # whole, even in a patch
         try:
             data["schedule"] = Schedule(
                 kind=schedule["kind"],
@@ -205,7 +204,7 @@ def habit_fields(body: HabitFields, *, only_sent: bool) -> dict[str, Any]:
         except InvalidSchedule as error:
             raise DomainError(str(error), field=error.field) from error
     if data.get("rule") is not None:
-        rule = data["rule"]
+        rule = body.rule.model_dump()  # type: ignore[union-attr]
         data["rule"] = CreditRule(
             kinds=frozenset(rule["kinds"]) or frozenset(InteractionKind),
             direction=rule["direction"],
@@ -218,8 +217,8 @@ def habit_fields(body: HabitFields, *, only_sent: bool) -> dict[str, Any]:
 def habits_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["habits"])
     Owner = Annotated[str, owner]
-    From = Annotated[date, Query(alias="from", description="First day (local), inclusive.")]
-    To = Annotated[date, Query(alias="to", description="Last day (local), inclusive.")]
+    From = Annotated[date | None, Query(alias="from", description="First local day; default 4 weeks ago.")]
+    To = Annotated[date | None, Query(alias="to", description="Last local day, inclusive; default today.")]
 
     @router.post("/habits", status_code=status.HTTP_201_CREATED)
     async def create_habit(body: HabitIn, owner_id: Owner) -> HabitOut:
@@ -275,9 +274,11 @@ def habits_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], dat
         return check_in_out(entry)
 
     @router.get("/habits/{habit_id}/check-ins")
-    async def list_check_ins(habit_id: str, owner_id: Owner, first: From, last: To) -> list[CheckInOut]:
+    async def list_check_ins(
+        habit_id: str, owner_id: Owner, first: From = None, last: To = None
+    ) -> list[CheckInOut]:
         found = await service.list_check_ins(
-            uow=uow, owner_id=owner_id, habit_id=habit_id, first=first, last=last
+            uow=uow, owner_id=owner_id, habit_id=habit_id, first=first, last=last, now=clock()
         )
         return [check_in_out(entry) for entry in found]
 
@@ -289,8 +290,10 @@ def habits_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], dat
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     @router.get("/habits/{habit_id}/history", summary="Progress per period of the habit's schedule")
-    async def history(habit_id: str, owner_id: Owner, first: From, last: To) -> list[PeriodOut]:
-        found = await service.history(uow=uow, owner_id=owner_id, habit_id=habit_id, first=first, last=last)
+    async def history(habit_id: str, owner_id: Owner, first: From = None, last: To = None) -> list[PeriodOut]:
+        found = await service.history(
+            uow=uow, owner_id=owner_id, habit_id=habit_id, first=first, last=last, now=clock()
+        )
         return [period_out(progress) for progress in found]
 
     return router
@@ -298,5 +301,8 @@ def habits_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], dat
 
 def install_error_handlers(app: FastAPI) -> None:
     http.install_error_handlers(
-        app, not_found=(NotFound,), conflict=(InvalidTransition,), unprocessable=(DomainError,)
+        app,
+        not_found=(NotFound,),
+        conflict=(InvalidTransition,),
+        unprocessable=(DomainError, InvalidSchedule),
     )
