@@ -1,6 +1,7 @@
 """A service's HTTP app in-process (httpx over ASGI) with a controllable clock and minted tokens."""
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,6 +34,7 @@ class Api:
         return {"Authorization": f"Bearer {mint_token(secret=DEVELOPMENT_SECRET, owner_id=owner_id)}"}
 
 
+@asynccontextmanager
 async def running_api(build: Callable[[Clock], ServiceRuntime], host: str) -> AsyncIterator[Api]:
     clock = Clock()
     runtime = build(clock)

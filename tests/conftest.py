@@ -1,5 +1,5 @@
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import pytest
 from sqlalchemy import text
@@ -46,16 +46,29 @@ def postgres_admin_url() -> Iterator[str]:
 
 
 @pytest.fixture
-async def postgres_url(postgres_admin_url: str) -> AsyncIterator[str]:
-    """A fresh, empty database for one test."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
+async def new_postgres_database(postgres_admin_url: str) -> AsyncIterator[Callable[[], Awaitable[str]]]:
+    """Creates fresh, empty databases (one per service, say), dropped after the test."""
     admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    created: list[str] = []
+
+    async def create() -> str:
+        name = f"test_{uuid.uuid4().hex[:12]}"
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return make_url(postgres_admin_url).set(database=name).render_as_string(hide_password=False)
+
+    yield create
     async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(postgres_admin_url).set(database=name).render_as_string(hide_password=False)
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in created:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     await admin.dispose()
+
+
+@pytest.fixture
+async def postgres_url(new_postgres_database: Callable[[], Awaitable[str]]) -> str:
+    """A fresh, empty database for one test."""
+    return await new_postgres_database()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 
 import pytest
 
@@ -7,14 +8,14 @@ from shared.settings import KafkaSettings
 from tests.api import Api, Clock, running_api
 
 
-def contacts_api(database_url: str, kafka: KafkaSettings | None = None) -> AsyncIterator[Api]:
+def contacts_api(database_url: str, kafka: KafkaSettings | None = None) -> AbstractAsyncContextManager[Api]:
     settings = ContactsSettings(database_url=database_url, http_port=8001, kafka=kafka or KafkaSettings())
     return running_api(lambda clock: bootstrap(settings, clock=clock), "contacts")
 
 
 @pytest.fixture
 async def api(database_url: str) -> AsyncIterator[Api]:
-    async for built in contacts_api(database_url):
+    async with contacts_api(database_url) as built:
         yield built
 
 

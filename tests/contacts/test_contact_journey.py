@@ -15,7 +15,7 @@ from tests.kafka_io import header, read_topic
 async def test_contact_journey_publishes_each_change_in_order(
     postgres_url: str, kafka_settings: KafkaSettings, topics: Topics
 ) -> None:
-    async for api in contacts_api(postgres_url, kafka_settings):
+    async with contacts_api(postgres_url, kafka_settings) as api:
         me = api.as_owner("student-42")
         stop = asyncio.Event()
         relay = asyncio.create_task(api.runtime.relay.run(stop))

@@ -1,4 +1,5 @@
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 
 import pytest
 
@@ -7,12 +8,12 @@ from shared.settings import KafkaSettings
 from tests.api import Api, running_api
 
 
-def habits_api(database_url: str, kafka: KafkaSettings | None = None) -> AsyncIterator[Api]:
+def habits_api(database_url: str, kafka: KafkaSettings | None = None) -> AbstractAsyncContextManager[Api]:
     settings = HabitsSettings(database_url=database_url, http_port=8002, kafka=kafka or KafkaSettings())
     return running_api(lambda clock: bootstrap(settings, clock=clock), "habits")
 
 
 @pytest.fixture
 async def api(database_url: str) -> AsyncIterator[Api]:
-    async for built in habits_api(database_url):
+    async with habits_api(database_url) as built:
         yield built
