@@ -38,7 +38,9 @@ def bootstrap(
     sessions = session_factory(engine)
 
     def uow() -> db.SqlUnitOfWork:
-        return db.SqlUnitOfWork(sessions, topics=settings.kafka.topics, source=SOURCE)
+        return db.SqlUnitOfWork(
+            sessions, outbox=db.outbox, topic=settings.kafka.topics.contacts, source=SOURCE
+        )
 
     owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
 

@@ -11,7 +11,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from services.contacts.domain.changes import Change, ChangeKind
 from services.contacts.domain.imports import ImportedContact, ParsedFile, RowError
-from services.contacts.domain.model import Contact, DomainError, FollowUp, Interaction
+from services.contacts.domain.model import Contact, FollowUp, Interaction
+from shared.errors import DomainError
 from shared.vocabulary import Category, FollowUpStatus, Tie, Warmth
 
 T = TypeVar("T")

@@ -41,7 +41,7 @@ def bootstrap(
     topics = settings.kafka.topics
 
     def uow() -> db.SqlUnitOfWork:
-        return db.SqlUnitOfWork(sessions, topics=topics, source=SOURCE)
+        return db.SqlUnitOfWork(sessions, outbox=db.outbox, topic=topics.habits, source=SOURCE)
 
     owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
     runtime = assemble(
@@ -59,7 +59,7 @@ def bootstrap(
         name="habits.interactions",
         sessions=sessions,
         inbox=db.inbox,
-        handler=interaction_handler(topics=topics, clock=clock),
+        handler=interaction_handler(uow=uow, clock=clock),
         dead_letter_producer=dead_letters,
     )
     subscribe(

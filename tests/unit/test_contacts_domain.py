@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.contacts.domain import ties
-from services.contacts.domain.model import Contact, DomainError, FollowUp, Interaction, InvalidTransition
+from services.contacts.domain.model import Contact, FollowUp, Interaction
+from shared.errors import DomainError, InvalidTransition
 from shared.vocabulary import Category, Direction, FollowUpStatus, GiveFirstKind, InteractionKind, Tie, Warmth
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

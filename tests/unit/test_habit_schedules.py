@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.habits.domain.model import DomainError, Habit, InvalidTransition
+from services.habits.domain.model import Habit
 from services.habits.domain.schedule import (
     InvalidSchedule,
     Period,
@@ -13,6 +13,7 @@ from services.habits.domain.schedule import (
     period_containing,
     periods_between,
 )
+from shared.errors import DomainError, InvalidTransition
 from shared.vocabulary import HabitMeasure, ScheduleKind
 
 WEEKLY_3 = Schedule(ScheduleKind.TIMES_PER_WEEK, times=3)

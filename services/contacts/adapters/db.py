@@ -25,18 +25,20 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.contacts.adapters.kafka_out import event_of
 from services.contacts.domain import ties
 from services.contacts.domain.changes import Change
-from services.contacts.domain.model import Contact, DomainError, FollowUp, Interaction
+from services.contacts.domain.model import Contact, FollowUp, Interaction
 from services.contacts.service import ContactQuery, Page
-from shared.contracts.topics import Topics
+from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
 from shared.db.inbox import inbox_table
-from shared.db.outbox import outbox_table, stage
+from shared.db.outbox import outbox_table
 from shared.db.types import UTCDateTime
+from shared.db.unit_of_work import SessionUnitOfWork
+from shared.errors import DomainError
 from shared.vocabulary import (
     Category,
     Direction,
@@ -402,41 +404,20 @@ class SqlFollowUps(_Versioned):
         return follow_up
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(SessionUnitOfWork):
     """One transaction over the contacts tables; published changes go to the outbox in it."""
 
     contacts: SqlContacts
     interactions: SqlInteractions
     follow_ups: SqlFollowUps
-    _session: AsyncSession
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, topics: Topics, source: str) -> None:
-        self._sessions = sessions
-        self._topics = topics
-        self._source = source
+    def bind(self, session: AsyncSession) -> None:
+        self.contacts = SqlContacts(session)
+        self.interactions = SqlInteractions(session)
+        self.follow_ups = SqlFollowUps(session)
 
-    async def __aenter__(self) -> "SqlUnitOfWork":
-        self._session = self._sessions()
-        await self._session.begin()
-        self.contacts = SqlContacts(self._session)
-        self.interactions = SqlInteractions(self._session)
-        self.follow_ups = SqlFollowUps(self._session)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        try:
-            if self._session.in_transaction():
-                await self._session.rollback()
-        finally:
-            await self._session.close()
-
-    async def publish(self, change: Change) -> None:
-        await stage(
-            self._session, outbox, topic=self._topics.contacts, event=event_of(change), source=self._source
-        )
-
-    async def commit(self) -> None:
-        await self._session.commit()
+    def event_of(self, change: Change) -> EventData:
+        return event_of(change)
 
 
 def _contact_row(contact: Contact) -> dict[str, Any]:

@@ -14,9 +14,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from services.contacts import service
 from services.contacts.adapters.db import ConcurrentUpdate
 from services.contacts.domain import imports, vcard
-from services.contacts.domain.model import Contact, DomainError, FollowUp, Interaction, InvalidTransition
+from services.contacts.domain.model import Contact, FollowUp, Interaction
 from services.contacts.service import ContactQuery, ImportReport, NotFound, UnitOfWorkFactory
 from shared import http
+from shared.errors import DomainError, InvalidTransition
 from shared.vocabulary import (
     Category,
     Direction,

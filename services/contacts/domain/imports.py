@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
-from services.contacts.domain.model import DomainError, normalize_linkedin
+from services.contacts.domain.model import normalize_linkedin
+from shared.errors import DomainError
 from shared.vocabulary import Category, Tie, Warmth
 
 MAX_ROWS = 5000

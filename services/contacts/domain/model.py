@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from services.contacts.domain import ties
+from shared.errors import DomainError, InvalidTransition
 from shared.vocabulary import (
     Category,
     Direction,
@@ -23,18 +24,6 @@ MAX_TAG_LENGTH = 40
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CLOCK_SKEW = timedelta(minutes=5)  # tolerated between a client's clock and ours
 LINKEDIN_PROFILE = re.compile(r"^https?://([a-z]{2,3}\.)?linkedin\.com/in/[^/?#\s]+/?$", re.IGNORECASE)
-
-
-class DomainError(ValueError):
-    """A rule of the tracker was broken; ``field`` names the input at fault, when there is one."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class InvalidTransition(DomainError):
-    """The entity is not in a state that allows the change (e.g. completing a cancelled follow-up)."""
 
 
 def normalize_tags(tags: Any) -> tuple[str, ...]:

@@ -18,18 +18,19 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.habits.adapters.kafka_out import event_of
 from services.habits.domain.changes import Change
 from services.habits.domain.credit import CreditRule
 from services.habits.domain.model import CheckIn, Habit, Pause
 from services.habits.domain.schedule import Schedule
-from shared.contracts.topics import Topics
+from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
 from shared.db.inbox import inbox_table
-from shared.db.outbox import outbox_table, stage
+from shared.db.outbox import outbox_table
 from shared.db.types import UTCDateTime
+from shared.db.unit_of_work import SessionUnitOfWork
 from shared.vocabulary import (
     Category,
     CheckInSource,
@@ -204,58 +205,20 @@ class SqlInteractionMemory:
             )
 
 
-class SqlUnitOfWork:
-    """One transaction over the habits tables; published changes go to the outbox in it.
-
-    ``within(session)`` joins a transaction someone else owns (a consumer's batch): then ``commit``
-    leaves committing to that owner."""
+class SqlUnitOfWork(SessionUnitOfWork):
+    """One transaction over the habits tables; published changes go to the outbox in it."""
 
     habits: SqlHabits
     check_ins: SqlCheckIns
     interactions: SqlInteractionMemory
-    _session: AsyncSession
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession] | None, *, topics: Topics, source: str
-    ) -> None:
-        self._sessions = sessions
-        self._topics = topics
-        self._source = source
-        self._owned = sessions is not None
-
-    @classmethod
-    def within(cls, session: AsyncSession, *, topics: Topics, source: str) -> "SqlUnitOfWork":
-        work = cls(None, topics=topics, source=source)
-        work._bind(session)
-        return work
-
-    def _bind(self, session: AsyncSession) -> None:
-        self._session = session
+    def bind(self, session: AsyncSession) -> None:
         self.habits = SqlHabits(session)
         self.check_ins = SqlCheckIns(session)
         self.interactions = SqlInteractionMemory(session)
 
-    async def __aenter__(self) -> "SqlUnitOfWork":
-        assert self._sessions is not None, "a joined unit of work is used without `async with`"
-        self._bind(self._sessions())
-        await self._session.begin()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        try:
-            if self._session.in_transaction():
-                await self._session.rollback()
-        finally:
-            await self._session.close()
-
-    async def publish(self, change: Change) -> None:
-        await stage(
-            self._session, outbox, topic=self._topics.habits, event=event_of(change), source=self._source
-        )
-
-    async def commit(self) -> None:
-        if self._owned:
-            await self._session.commit()
+    def event_of(self, change: Change) -> EventData:
+        return event_of(change)
 
 
 def habit_row(habit: Habit) -> dict[str, Any]:

@@ -7,16 +7,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.habits import service
 from services.habits.adapters.db import SqlUnitOfWork
-from services.habits.adapters.kafka_out import SOURCE
 from services.habits.domain.credit import InteractionFacts
 from shared.contracts.base import EventData
 from shared.contracts.contacts import InteractionDeleted, InteractionEvent
-from shared.contracts.topics import Topics
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.consumer import Handler
 
 
-def interaction_handler(*, topics: Topics, clock: Callable[[], datetime]) -> Handler:
+def interaction_handler(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> Handler:
     """Translate an interaction event into the crediting use case; other contact events need nothing."""
 
     async def handle(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
@@ -33,7 +31,7 @@ def interaction_handler(*, topics: Topics, clock: Callable[[], datetime]) -> Han
             deleted=isinstance(event, InteractionDeleted),
         )
         await service.credit_interaction(
-            work=SqlUnitOfWork.within(session, topics=topics, source=SOURCE),
+            work=uow().within(session),
             owner_id=event.owner_id,
             facts=facts,
             event_id=envelope.id,

@@ -6,17 +6,8 @@ from typing import Any
 
 from services.habits.domain.credit import DEFAULT_RULES, CreditRule
 from services.habits.domain.schedule import InvalidSchedule, Schedule, period_containing, zone
+from shared.errors import DomainError, InvalidTransition
 from shared.vocabulary import CheckInSource, HabitMeasure
-
-
-class DomainError(ValueError):
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class InvalidTransition(DomainError):
-    """Not allowed in the habit's present state (e.g. pausing a paused habit)."""
 
 
 @dataclass(frozen=True)

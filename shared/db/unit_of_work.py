@@ -1,0 +1,65 @@
+"""The session side of every service's unit of work: one transaction, events staged in its outbox.
+
+A service subclasses it, builds its repositories in :meth:`bind`, and turns its changes into
+contract events in :meth:`event_of`. ``within(session)`` joins a transaction someone else owns
+(a consumer's batch): then ``commit`` leaves committing to that owner.
+"""
+
+from typing import Any, Self
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.contracts.base import EventData
+from shared.db.outbox import stage
+
+
+class SessionUnitOfWork:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession] | None, *, outbox: Table, topic: str, source: str
+    ) -> None:
+        self._sessions = sessions
+        self._outbox = outbox
+        self._topic = topic
+        self._source = source
+        self._owned = sessions is not None
+
+    def within(self, session: AsyncSession) -> Self:
+        """This unit of work as part of ``session``'s transaction, which the caller commits."""
+        joined = type(self)(None, outbox=self._outbox, topic=self._topic, source=self._source)
+        joined._start(session)
+        return joined
+
+    def bind(self, session: AsyncSession) -> None:
+        """Build the repositories over ``session``."""
+        raise NotImplementedError
+
+    def event_of(self, change: Any) -> EventData:
+        raise NotImplementedError
+
+    def _start(self, session: AsyncSession) -> None:
+        self._session = session
+        self.bind(session)
+
+    async def __aenter__(self) -> Self:
+        assert self._sessions is not None, "a joined unit of work is used without `async with`"
+        self._start(self._sessions())
+        await self._session.begin()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if self._session.in_transaction():
+                await self._session.rollback()
+        finally:
+            await self._session.close()
+
+    async def publish(self, change: Any) -> None:
+        """Stage the change's event in the outbox, in this transaction."""
+        await stage(
+            self._session, self._outbox, topic=self._topic, event=self.event_of(change), source=self._source
+        )
+
+    async def commit(self) -> None:
+        if self._owned:
+            await self._session.commit()
