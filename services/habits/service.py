@@ -10,8 +10,8 @@ from typing import Any, Protocol
 from services.habits.domain.changes import Change, ChangeKind
 from services.habits.domain.credit import InteractionFacts
 from services.habits.domain.model import CheckIn, Habit
-from services.habits.domain.schedule import Period, local_date, periods_between
 from shared.errors import DomainError
+from shared.schedules import Period, local_date, periods_between
 from shared.vocabulary import CheckInSource, Tie
 
 MAX_HISTORY_DAYS = 400

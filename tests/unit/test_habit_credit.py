@@ -8,7 +8,7 @@ from services.habits import service
 from services.habits.domain.changes import Change, ChangeKind
 from services.habits.domain.credit import InteractionFacts
 from services.habits.domain.model import CheckIn, Habit
-from services.habits.domain.schedule import Schedule
+from shared.schedules import Schedule
 from shared.vocabulary import Category, Direction, HabitMeasure, InteractionKind, ScheduleKind, Tie
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)

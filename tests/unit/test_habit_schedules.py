@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from services.habits.domain.model import Habit
-from services.habits.domain.schedule import (
+from shared.errors import DomainError, InvalidTransition
+from shared.schedules import (
     InvalidSchedule,
     Period,
     Schedule,
@@ -13,7 +14,6 @@ from services.habits.domain.schedule import (
     period_containing,
     periods_between,
 )
-from shared.errors import DomainError, InvalidTransition
 from shared.vocabulary import HabitMeasure, ScheduleKind
 
 WEEKLY_3 = Schedule(ScheduleKind.TIMES_PER_WEEK, times=3)

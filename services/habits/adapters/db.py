@@ -24,13 +24,13 @@ from services.habits.adapters.kafka_out import event_of
 from services.habits.domain.changes import Change
 from services.habits.domain.credit import CreditRule
 from services.habits.domain.model import CheckIn, Habit, Pause
-from services.habits.domain.schedule import Schedule
 from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
 from shared.db.inbox import inbox_table
 from shared.db.outbox import outbox_table
 from shared.db.types import UTCDateTime
 from shared.db.unit_of_work import SessionUnitOfWork
+from shared.schedules import Schedule
 from shared.vocabulary import (
     Category,
     CheckInSource,

@@ -5,8 +5,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from services.habits.domain.credit import DEFAULT_RULES, CreditRule
-from services.habits.domain.schedule import InvalidSchedule, Schedule, period_containing, zone
 from shared.errors import DomainError, InvalidTransition
+from shared.schedules import InvalidSchedule, Schedule, period_containing, zone
 from shared.vocabulary import CheckInSource, HabitMeasure
 
 

@@ -1,4 +1,7 @@
-"""When a habit is due, as periods of local dates in the owner's time zone.
+"""When a habit is due, as periods of local dates in the owner's time zone (pure: standard library only).
+
+Shared by the habits service (history, what counts) and the notifier (streaks), so both count
+the same periods.
 
 - daily: every day is a period with a target of ``times`` (default 1);
 - N times per week: ISO weeks, Monday to Sunday;

@@ -1,0 +1,1 @@
+"""What the notifier decides: streaks and habit strength. Standard library only."""

@@ -1,0 +1,119 @@
+"""Streaks: how many periods in a row a habit's target was met.
+
+A habit's schedule cuts time into periods of local dates (``shared.schedules``). Each period ends
+in one of four ways:
+
+- **met**: the check-ins on its counting days reach its target;
+- **missed**: it closed (its last day is before today) short of its target;
+- **rested**: every day of it was paused; it neither counts nor breaks a streak;
+- **open**: it is still in progress and not met yet; it never breaks a streak.
+
+Paused days inside a period lower its target in proportion, like a partial first period:
+``ceil(target * counting days / days)``, and check-ins on paused days do not count.
+
+The *current* streak counts met periods back from the newest one, skipping rested ones, and stops
+at the first missed one (an open period is skipped too; a met one in progress counts). The
+*longest* streak is the longest such run anywhere in the history.
+"""
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from shared.schedules import Period, Schedule, periods_between
+
+MILESTONES = (3, 7, 14, 30, 60, 100, 150, 200, 250, 300, 365)
+
+
+class Outcome(StrEnum):
+    MET = "met"
+    MISSED = "missed"
+    RESTED = "rested"
+    OPEN = "open"
+
+
+@dataclass(frozen=True)
+class HabitPlan:
+    """What streaks depend on: the schedule, its start, and the rest days."""
+
+    schedule: Schedule
+    start_date: date
+    pauses: tuple[tuple[date, date | None], ...] = ()
+
+    def paused(self, day: date) -> bool:
+        return any(start <= day and (end is None or day <= end) for start, end in self.pauses)
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    period: Period
+    target: int
+    done: int
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Streaks:
+    current: int
+    longest: int
+    last_closed: PeriodResult | None
+    in_progress: PeriodResult | None
+    is_last_day: bool = False  # today is the last day of the period in progress
+
+    @property
+    def at_risk(self) -> bool:
+        """Due by the end of today and not done yet."""
+        return self.in_progress is not None and self.in_progress.outcome is Outcome.OPEN and self.is_last_day
+
+
+def period_results(plan: HabitPlan, counts: Mapping[date, int], today: date) -> list[PeriodResult]:
+    """Every period from the habit's start through the one containing ``today``."""
+    results = []
+    for period in periods_between(plan.schedule, plan.start_date, plan.start_date, today):
+        days = [period.start + timedelta(days=n) for n in range((period.end - period.start).days + 1)]
+        counting = [day for day in days if not plan.paused(day)]
+        if not counting:
+            results.append(PeriodResult(period, 0, 0, Outcome.RESTED))
+            continue
+        target = max(1, math.ceil(period.target * len(counting) / len(days)))
+        done = sum(counts.get(day, 0) for day in counting)
+        if done >= target:
+            outcome = Outcome.MET
+        elif period.end < today:
+            outcome = Outcome.MISSED
+        else:
+            outcome = Outcome.OPEN
+        results.append(PeriodResult(period, target, done, outcome))
+    return results
+
+
+def streaks(results: Sequence[PeriodResult], today: date) -> Streaks:
+    longest = run = 0
+    for result in results:
+        if result.outcome is Outcome.MET:
+            run += 1
+            longest = max(longest, run)
+        elif result.outcome is Outcome.MISSED:
+            run = 0
+    current = 0
+    for result in reversed(results):
+        if result.outcome is Outcome.MET:
+            current += 1
+        elif result.outcome is Outcome.MISSED:
+            break
+    closed = [result for result in results if result.period.end < today]
+    in_progress = results[-1] if results and results[-1].period.end >= today else None
+    return Streaks(
+        current=current,
+        longest=longest,
+        last_closed=closed[-1] if closed else None,
+        in_progress=in_progress,
+        is_last_day=in_progress is not None and in_progress.period.end == today,
+    )
+
+
+def milestones_between(before: int, after: int) -> list[int]:
+    """Milestones a streak passed on its way from ``before`` to ``after``."""
+    return [milestone for milestone in MILESTONES if before < milestone <= after]

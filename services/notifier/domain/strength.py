@@ -1,0 +1,38 @@
+"""Habit strength: a score from 0 to 1 that rises with regular check-ins and decays slowly when
+they are missed, in the manner of Loop Habit Tracker's score.
+
+Every day from the habit's start through today updates the score:
+
+    score = score * m + value * (1 - m),   m = 0.5 ** (sqrt(f) / 13)
+
+where ``f`` is the habit's frequency in check-ins per day (``times / days in the period``: 1 for a
+daily habit, 3/7 for "3 a week") and ``value`` is the share of the day's period target achieved
+(capped at 1). Frequent habits therefore move faster than rare ones: a daily habit closes half of
+the gap to its new level in about 13 days, "3 a week" in about 20, "once a week" in about 34.
+Paused days leave the score as it is. Unlike Loop, a closed period's achievement counts for each
+of its days, so meeting "3 a week" on Sunday is as good as on Monday; the period in progress counts
+what is done so far.
+"""
+
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from services.notifier.domain.streaks import HabitPlan, Outcome, PeriodResult
+
+
+def strength(plan: HabitPlan, results: Sequence[PeriodResult], today: date) -> float:
+    score = 0.0
+    for result in results:
+        if result.outcome is Outcome.RESTED:
+            continue
+        length = (result.period.end - result.period.start).days + 1
+        frequency = result.period.target / length
+        multiplier = 0.5 ** (math.sqrt(frequency) / 13)
+        value = min(1.0, result.done / result.target) if result.target else 0.0
+        day = result.period.start
+        while day <= min(result.period.end, today):
+            if day >= plan.start_date and not plan.paused(day):
+                score = score * multiplier + value * (1 - multiplier)
+            day += timedelta(days=1)
+    return round(score, 4)
