@@ -134,7 +134,8 @@ def histories(draw: st.DrawFn) -> tuple[HabitPlan, dict[date, int], date]:
         begin = cursor + timedelta(days=gap)
         pauses.append((begin, begin + timedelta(days=length - 1)))
         cursor = begin + timedelta(days=length + 1)
-    if pauses and draw(st.booleans()):
+    still_running: bool = draw(st.booleans())
+    if pauses and still_running:
         pauses[-1] = (pauses[-1][0], None)  # a pause still running
     return HabitPlan(schedule, start, tuple(pauses)), dict(counts), max(today, start)
 
