@@ -1,13 +1,25 @@
 """The notifier's composition root: builds everything from settings, wires nothing at import."""
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
+from services.notifier import service
 from services.notifier.adapters import db
-from shared.db.engine import create_engine
-from shared.runtime import ServiceRuntime, assemble
+from services.notifier.adapters.http import streaks_router
+from services.notifier.adapters.kafka_in import habit_handler, streak_refresher
+from services.notifier.adapters.kafka_out import SOURCE
+from shared.auth import owner_dependency, token_verifier
+from shared.contracts.topics import Stream
+from shared.db.engine import create_engine, session_factory
+from shared.kafka.broker import subscribe
+from shared.kafka.consumer import EventConsumer
+from shared.kafka.producer import LazyProducer
+from shared.runtime import PeriodicJob, ServiceRuntime, assemble
 from shared.settings import ServiceSettings
+from shared.time import utc_now
 
 NAME = "notifier"
 
@@ -19,14 +31,49 @@ class NotifierSettings(ServiceSettings):
 
     database_url: str = "sqlite+aiosqlite:///var/notifier.db"
     http_port: int = 8003
+    period_check_interval_s: float = 60.0
 
 
-def bootstrap(settings: NotifierSettings | None = None) -> ServiceRuntime:
+def bootstrap(
+    settings: NotifierSettings | None = None, *, clock: Callable[[], datetime] = utc_now
+) -> ServiceRuntime:
     settings = settings or NotifierSettings()
-    return assemble(
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    topics = settings.kafka.topics
+
+    def uow() -> db.SqlUnitOfWork:
+        return db.SqlUnitOfWork(sessions, outbox=db.outbox, topic=topics.notifier, source=SOURCE, clock=clock)
+
+    async def closed_periods() -> int:
+        return await service.refresh_closed_periods(uow=uow, now=clock())
+
+    owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
+    runtime = assemble(
         name=NAME,
         settings=settings,
-        engine=create_engine(settings.database_url),
+        engine=engine,
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
+        publishes=Stream.NOTIFIER,
+        routers=[streaks_router(uow=uow, owner=owner, clock=clock)],
+        jobs=[PeriodicJob("closed-periods", settings.period_check_interval_s, closed_periods)],
     )
+    dead_letters = LazyProducer(settings.kafka, client_id="keepwarm-notifier-dead-letters")
+    consumer = EventConsumer(
+        name="notifier.habits",
+        sessions=sessions,
+        inbox=db.inbox,
+        handler=habit_handler(uow=uow),
+        finish=streak_refresher(uow=uow, clock=clock),
+        dead_letter_producer=dead_letters,
+    )
+    subscribe(
+        runtime.broker,
+        consumer,
+        topic=topics.habits,
+        group_id="keepwarm-notifier",
+        description="Habits and check-ins become the notifier's projection; streaks are recomputed.",
+    )
+    runtime.closers.append(dead_letters.close)
+    return runtime

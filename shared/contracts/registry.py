@@ -21,6 +21,7 @@ from shared.contracts.habits import (
     HabitResumed,
     HabitUpdated,
 )
+from shared.contracts.notifier import StreakBroken, StreakExtended, StreakMilestoneReached
 from shared.contracts.topics import Stream
 
 EVENT_TYPES: dict[str, type[EventData]] = {
@@ -42,6 +43,9 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         HabitArchived,
         HabitCheckedIn,
         HabitCheckInReverted,
+        StreakExtended,
+        StreakMilestoneReached,
+        StreakBroken,
     )
 }
 

@@ -5,6 +5,7 @@ contract events in :meth:`event_of`. ``within(session)`` joins a transaction som
 (a consumer's batch): then ``commit`` leaves committing to that owner.
 """
 
+import copy
 from typing import Any, Self
 
 from sqlalchemy import Table
@@ -26,7 +27,8 @@ class SessionUnitOfWork:
 
     def within(self, session: AsyncSession) -> Self:
         """This unit of work as part of ``session``'s transaction, which the caller commits."""
-        joined = type(self)(None, outbox=self._outbox, topic=self._topic, source=self._source)
+        joined = copy.copy(self)
+        joined._sessions, joined._owned = None, False
         joined._start(session)
         return joined
 

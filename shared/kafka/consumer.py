@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 Handler = Callable[[AsyncSession, EventData, CloudEvent], Awaitable[None]]
 """Applies one event inside the batch's transaction. Raising rolls the batch back."""
 
+BatchFinisher = Callable[[AsyncSession, Sequence[EventData]], Awaitable[None]]
+"""Runs once after a batch's events were applied, in the same transaction (e.g. to recompute
+what the events touched once instead of once per event)."""
+
 # Failures of the infrastructure, not of the message: never dead-lettered, the batch is retried.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError,
@@ -86,6 +90,7 @@ class EventConsumer:
         dead_letter_producer: Callable[[], Awaitable[AIOKafkaProducer]],
         retry: RetryPolicy = RetryPolicy(),
         publish_timeout_s: float = 30.0,
+        finish: BatchFinisher | None = None,
     ) -> None:
         self.name = name
         self._sessions = sessions
@@ -94,6 +99,7 @@ class EventConsumer:
         self._dead_letter_producer = dead_letter_producer
         self._retry = retry
         self._publish_timeout_s = publish_timeout_s
+        self._finish = finish
 
     async def process(self, records: Sequence[Record]) -> BatchOutcome:
         """Apply ``records``; returns what happened. Raises only for transient failures,
@@ -140,6 +146,8 @@ class EventConsumer:
             fresh = [item for item in items if item.envelope.id not in done]
             for item in fresh:
                 await self._handler(session, item.event, item.envelope)
+            if self._finish is not None and fresh:
+                await self._finish(session, [item.event for item in fresh])
             await mark_processed(
                 session,
                 self._inbox,

@@ -1,9 +1,233 @@
-"""The notifier database: its tables (this service's own metadata) and repositories."""
+"""The notifier database: its projection of habits and check-ins, streak state, and unit of work."""
 
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    Index,
+    Integer,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.notifier.adapters.kafka_out import event_of
+from services.notifier.domain.announcements import Announcement, StreakState, TrackedHabit
+from services.notifier.domain.streaks import HabitPlan
+from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
 from shared.db.inbox import inbox_table
 from shared.db.outbox import outbox_table
+from shared.db.types import UTCDateTime
+from shared.db.unit_of_work import SessionUnitOfWork
+from shared.schedules import Schedule
+from shared.time import utc_now
+from shared.vocabulary import ScheduleKind
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+
+habits = Table(
+    "habits",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("schedule", JSON, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("pauses", JSON, nullable=False),
+    Column("archived", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+check_ins = Table(
+    "check_ins",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False),
+    Column("habit_id", String(36), nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("reverted", Boolean, nullable=False),
+    Index("ix_check_ins_habit", "habit_id", "local_date"),
+)
+
+streaks = Table(
+    "streaks",
+    metadata,
+    Column("habit_id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False),
+    Column("current", Integer, nullable=False),
+    Column("longest", Integer, nullable=False),
+    Column("strength", Float, nullable=False),
+    Column("broken_period_start", Date),
+    Column("next_check_at", UTCDateTime(), comment="when the period in progress closes"),
+    Index("ix_streaks_next_check", "next_check_at"),
+)
+
+
+class SqlProjection:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def habit(self, *, habit_id: str) -> TrackedHabit | None:
+        row = (await self._session.execute(select(habits).where(habits.c.id == habit_id))).mappings().first()
+        return None if row is None else _habit(row)
+
+    async def put_habit(self, habit: TrackedHabit) -> None:
+        row = _habit_row(habit)
+        stored = await self._session.scalar(select(habits.c.version).where(habits.c.id == habit.id))
+        if stored is None:
+            await self._session.execute(insert(habits).values(row))
+        elif stored < habit.version:
+            await self._session.execute(update(habits).where(habits.c.id == habit.id).values(row))
+
+    async def record_check_in(
+        self, *, check_in_id: str, owner_id: str, habit_id: str, day: date, count: int, reverted: bool
+    ) -> None:
+        stored = await self._session.scalar(select(check_ins.c.reverted).where(check_ins.c.id == check_in_id))
+        if stored is None:
+            await self._session.execute(
+                insert(check_ins).values(
+                    id=check_in_id,
+                    owner_id=owner_id,
+                    habit_id=habit_id,
+                    local_date=day,
+                    count=count,
+                    reverted=reverted,
+                )
+            )
+        elif reverted and not stored:
+            await self._session.execute(
+                update(check_ins).where(check_ins.c.id == check_in_id).values(reverted=True)
+            )
+
+    async def counts(self, *, habit_id: str) -> dict[date, int]:
+        rows = await self._session.execute(
+            select(check_ins.c.local_date, func.sum(check_ins.c.count))
+            .where(check_ins.c.habit_id == habit_id, check_ins.c.reverted.is_(False))
+            .group_by(check_ins.c.local_date)
+        )
+        return {day: int(total) for day, total in rows.all()}
+
+    async def state(self, *, habit_id: str) -> StreakState:
+        row = (
+            (await self._session.execute(select(streaks).where(streaks.c.habit_id == habit_id)))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return StreakState()
+        return StreakState(
+            current=row["current"],
+            longest=row["longest"],
+            strength=row["strength"],
+            broken_period_start=row["broken_period_start"],
+            next_check_at=row["next_check_at"],
+        )
+
+    async def put_state(self, *, habit: TrackedHabit, state: StreakState) -> None:
+        values = {
+            "owner_id": habit.owner_id,
+            "current": state.current,
+            "longest": state.longest,
+            "strength": state.strength,
+            "broken_period_start": state.broken_period_start,
+            "next_check_at": state.next_check_at,
+        }
+        result = await self._session.execute(
+            update(streaks).where(streaks.c.habit_id == habit.id).values(values)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            await self._session.execute(insert(streaks).values(habit_id=habit.id, **values))
+
+    async def due_for_check(self, *, now: datetime, limit: int) -> list[str]:
+        statement = (
+            select(streaks.c.habit_id)
+            .where(streaks.c.next_check_at <= now)
+            .order_by(streaks.c.next_check_at)
+            .limit(limit)
+        )
+        if self._session.get_bind().dialect.name == "postgresql":
+            statement = statement.with_for_update(skip_locked=True)
+        return list((await self._session.execute(statement)).scalars())
+
+    async def habits_of(self, *, owner_id: str) -> list[TrackedHabit]:
+        rows = await self._session.execute(
+            select(habits)
+            .where(habits.c.owner_id == owner_id, habits.c.archived.is_(False))
+            .order_by(habits.c.name)
+        )
+        return [_habit(row) for row in rows.mappings()]
+
+
+class SqlUnitOfWork(SessionUnitOfWork):
+    projection: SqlProjection
+
+    def __init__(self, *args: Any, clock: Callable[[], datetime] = utc_now, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+
+    def bind(self, session: AsyncSession) -> None:
+        self.projection = SqlProjection(session)
+
+    def event_of(self, change: tuple[TrackedHabit, Announcement]) -> EventData:
+        habit, announcement = change
+        return event_of(habit, announcement, now=self._clock())
+
+
+def _habit_row(habit: TrackedHabit) -> dict[str, Any]:
+    schedule = habit.plan.schedule
+    return {
+        "id": habit.id,
+        "owner_id": habit.owner_id,
+        "name": habit.name,
+        "timezone": habit.timezone,
+        "schedule": {
+            "kind": schedule.kind.value,
+            "times": schedule.times,
+            "every_days": schedule.every_days,
+            "weekdays": list(schedule.weekdays),
+        },
+        "start_date": habit.plan.start_date,
+        "pauses": [[start.isoformat(), end.isoformat() if end else None] for start, end in habit.plan.pauses],
+        "archived": habit.archived,
+        "version": habit.version,
+    }
+
+
+def _habit(row: Any) -> TrackedHabit:
+    schedule = row["schedule"]
+    return TrackedHabit(
+        id=row["id"],
+        owner_id=row["owner_id"],
+        name=row["name"],
+        timezone=row["timezone"],
+        plan=HabitPlan(
+            schedule=Schedule(
+                kind=ScheduleKind(schedule["kind"]),
+                times=schedule["times"],
+                every_days=schedule["every_days"],
+                weekdays=tuple(schedule["weekdays"]),
+            ),
+            start_date=row["start_date"],
+            pauses=tuple(
+                (date.fromisoformat(start), date.fromisoformat(end) if end else None)
+                for start, end in row["pauses"]
+            ),
+        ),
+        archived=row["archived"],
+        version=row["version"],
+    )

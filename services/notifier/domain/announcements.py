@@ -1,0 +1,99 @@
+"""What the notifier announces when a habit's streak changes: extended, milestones, broken.
+
+Announcements compare the streak as last announced with the streak now, so recomputing twice
+announces nothing new, and a missed period is announced as broken once.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from services.notifier.domain.streaks import HabitPlan, Outcome, PeriodResult, Streaks, milestones_between
+
+
+@dataclass(frozen=True)
+class TrackedHabit:
+    """A habit as the notifier knows it from the habits stream."""
+
+    id: str
+    owner_id: str
+    name: str
+    timezone: str
+    plan: HabitPlan
+    archived: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class StreakState:
+    """The streak as last announced, and when the clock must look again."""
+
+    current: int = 0
+    longest: int = 0
+    strength: float = 0.0
+    broken_period_start: date | None = None
+    next_check_at: datetime | None = None
+
+
+class Kind(StrEnum):
+    EXTENDED = "extended"
+    MILESTONE = "milestone"
+    BROKEN = "broken"
+
+
+@dataclass(frozen=True)
+class Announcement:
+    kind: Kind
+    period: PeriodResult
+    current: int
+    longest: int
+    milestone: int | None = None
+    previous: int | None = None
+
+
+def announce(before: StreakState, now: Streaks, results: list[PeriodResult]) -> list[Announcement]:
+    found: list[Announcement] = []
+    met = [result for result in results if result.outcome is Outcome.MET]
+    if now.current > before.current and met:
+        newest = met[-1]
+        found.append(Announcement(Kind.EXTENDED, newest, now.current, now.longest))
+        found += [
+            Announcement(Kind.MILESTONE, newest, now.current, now.longest, milestone=milestone)
+            for milestone in milestones_between(before.current, now.current)
+        ]
+    missed = now.last_closed
+    if (
+        missed is not None
+        and missed.outcome is Outcome.MISSED
+        and now.current == 0
+        and before.current > 0
+        and before.broken_period_start != missed.period.start
+    ):
+        found.append(Announcement(Kind.BROKEN, missed, 0, now.longest, previous=before.current))
+    return found
+
+
+def next_check(habit: TrackedHabit, now: Streaks) -> datetime | None:
+    """The instant the period in progress closes (local midnight after its last day)."""
+    if now.in_progress is None or habit.archived:
+        return None
+    midnight = datetime.combine(
+        now.in_progress.period.end + timedelta(days=1), time(0), ZoneInfo(habit.timezone)
+    )
+    return midnight.astimezone(ZoneInfo("UTC"))
+
+
+def after(
+    before: StreakState, now: Streaks, strength: float, habit: TrackedHabit, announced: list[Announcement]
+) -> StreakState:
+    broken = next(
+        (a.period.period.start for a in announced if a.kind is Kind.BROKEN), before.broken_period_start
+    )
+    return StreakState(
+        current=now.current,
+        longest=max(now.longest, before.longest),
+        strength=strength,
+        broken_period_start=broken,
+        next_check_at=next_check(habit, now),
+    )
