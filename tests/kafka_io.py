@@ -1,7 +1,7 @@
 """Reading and writing test topics on the real broker."""
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -50,3 +50,26 @@ def header(record: Any, name: str) -> str | None:
         if key == name:
             return bytes(value).decode()
     return None
+
+
+async def read_until(
+    bootstrap_servers: str, topic: str, done: Callable[[list[Any]], bool], *, timeout_s: float = 30
+) -> list[Any]:
+    """Records of ``topic`` from the beginning, until ``done(records)`` holds."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    records: list[Any] = []
+    try:
+        async with asyncio.timeout(timeout_s):
+            while not done(records):
+                for partition_records in (await consumer.getmany(timeout_ms=200)).values():
+                    records.extend(partition_records)
+    except TimeoutError:
+        raise AssertionError(
+            f"{topic}: condition not met within {timeout_s}s; saw {len(records)} records"
+        ) from None
+    finally:
+        await consumer.stop()
+    return records
