@@ -99,7 +99,7 @@ async def notifier_consume(bootstrap_servers: str, prefix: str, database_url: st
     started = time.perf_counter()
     await runtime.broker.start()
     async with runtime.engine.connect() as connection:
-        while (await connection.scalar(select(func.count()).select_from(db.inbox))) < count:
+        while (await connection.scalar(select(func.count()).select_from(db.inbox)) or 0) < count:
             await asyncio.sleep(0.05)
             await connection.rollback()
     seconds = time.perf_counter() - started
