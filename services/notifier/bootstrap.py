@@ -9,7 +9,7 @@ from pydantic_settings import SettingsConfigDict
 from services.notifier import service
 from services.notifier.adapters import db
 from services.notifier.adapters.http import streaks_router
-from services.notifier.adapters.kafka_in import habit_handler, streak_refresher
+from services.notifier.adapters.kafka_in import habit_events
 from services.notifier.adapters.kafka_out import SOURCE
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
@@ -64,8 +64,7 @@ def bootstrap(
         name="notifier.habits",
         sessions=sessions,
         inbox=db.inbox,
-        handler=habit_handler(uow=uow),
-        finish=streak_refresher(uow=uow, clock=clock),
+        batch_handler=habit_events(uow=uow, clock=clock),
         dead_letter_producer=dead_letters,
     )
     subscribe(

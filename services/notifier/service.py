@@ -1,7 +1,7 @@
 """The notifier's streak use cases: keep a projection of habits and check-ins from the habits
 stream, recompute streaks when it changes or when a period closes, and announce the changes."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -18,24 +18,35 @@ from services.notifier.domain.strength import strength
 from shared.schedules import local_date
 
 
+@dataclass(frozen=True)
+class CheckInRecord:
+    id: str
+    owner_id: str
+    habit_id: str
+    day: date
+    count: int
+    reverted: bool
+
+
 class Projection(Protocol):
-    async def habit(self, *, habit_id: str) -> TrackedHabit | None: ...
-    async def put_habit(self, habit: TrackedHabit) -> None:
-        """Store ``habit`` unless a newer version is stored already."""
+    """The notifier's own copy of habits and check-ins, and the streak state. Bulk operations:
+    a consumer batch applies hundreds of events in a handful of statements."""
+
+    async def put_habits(self, habits: Sequence[TrackedHabit]) -> None:
+        """Store each habit unless a newer version is stored already."""
         ...
 
-    async def record_check_in(
-        self, *, check_in_id: str, owner_id: str, habit_id: str, day: date, count: int, reverted: bool
-    ) -> None:
-        """Store a check-in; once reverted it stays reverted, whatever arrives later."""
+    async def record_check_ins(self, records: Sequence[CheckInRecord]) -> None:
+        """Store check-ins; once reverted, a check-in stays reverted whatever arrives later."""
         ...
 
-    async def counts(self, *, habit_id: str) -> dict[date, int]:
-        """Check-ins per local day that have not been reverted."""
+    async def habits(self, *, habit_ids: Collection[str]) -> dict[str, TrackedHabit]: ...
+    async def counts(self, *, habit_ids: Collection[str]) -> dict[str, dict[date, int]]:
+        """Per habit, check-ins per local day that have not been reverted."""
         ...
 
-    async def state(self, *, habit_id: str) -> StreakState: ...
-    async def put_state(self, *, habit: TrackedHabit, state: StreakState) -> None: ...
+    async def states(self, *, habit_ids: Collection[str]) -> dict[str, StreakState]: ...
+    async def put_states(self, states: Sequence[tuple[TrackedHabit, StreakState]]) -> None: ...
     async def due_for_check(self, *, now: datetime, limit: int) -> list[str]:
         """Habits whose period in progress has closed by ``now`` (claimed, on PostgreSQL)."""
         ...
@@ -47,7 +58,7 @@ class UnitOfWork(Protocol):
     @property
     def projection(self) -> Projection: ...
 
-    async def publish(self, change: tuple[TrackedHabit, Announcement]) -> None: ...
+    async def publish_all(self, changes: Sequence[tuple[TrackedHabit, Announcement]]) -> None: ...
     async def commit(self) -> None: ...
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...
@@ -56,24 +67,40 @@ class UnitOfWork(Protocol):
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
-async def refresh(*, work: UnitOfWork, habit_ids: Iterable[str], now: datetime) -> int:
+async def project(
+    *, work: UnitOfWork, habits: Sequence[TrackedHabit], check_ins: Sequence[CheckInRecord], now: datetime
+) -> int:
+    """Take what the habits stream said into the projection, then refresh the streaks it touched."""
+    await work.projection.put_habits(habits)
+    await work.projection.record_check_ins(check_ins)
+    return await refresh(
+        work=work, habit_ids={h.id for h in habits} | {c.habit_id for c in check_ins}, now=now
+    )
+
+
+async def refresh(*, work: UnitOfWork, habit_ids: Collection[str], now: datetime) -> int:
     """Recompute the streaks of ``habit_ids`` and announce what changed; returns announcements."""
-    announced = 0
-    for habit_id in sorted(set(habit_ids)):
-        habit = await work.projection.habit(habit_id=habit_id)
-        if habit is None:
-            continue
-        before = await work.projection.state(habit_id=habit_id)
-        results, current = await _compute(work, habit, now)
-        news = [] if habit.archived else announce(before, current, results)
-        for announcement in news:
-            await work.publish((habit, announcement))
-        today = local_date(now, habit.timezone)
-        await work.projection.put_state(
-            habit=habit, state=after(before, current, strength(habit.plan, results, today), habit, news)
+    if not habit_ids:
+        return 0
+    habits = await work.projection.habits(habit_ids=habit_ids)
+    counts = await work.projection.counts(habit_ids=habit_ids)
+    states = await work.projection.states(habit_ids=habit_ids)
+    news: list[tuple[TrackedHabit, Announcement]] = []
+    updated: list[tuple[TrackedHabit, StreakState]] = []
+    for habit_id in sorted(habits):
+        habit = habits[habit_id]
+        before = states.get(habit_id, StreakState())
+        today = max(local_date(now, habit.timezone), habit.plan.start_date)
+        results = period_results(habit.plan, counts.get(habit_id, {}), today)
+        current = streaks(results, today)
+        announced = [] if habit.archived else announce(before, current, results)
+        news += [(habit, announcement) for announcement in announced]
+        updated.append(
+            (habit, after(before, current, strength(habit.plan, results, today), habit, announced))
         )
-        announced += len(news)
-    return announced
+    await work.publish_all(news)
+    await work.projection.put_states(updated)
+    return len(news)
 
 
 async def refresh_closed_periods(*, uow: UnitOfWorkFactory, now: datetime, batch: int = 500) -> int:
@@ -96,21 +123,18 @@ class StreakView:
 
 async def overview(*, uow: UnitOfWorkFactory, owner_id: str, now: datetime) -> list[StreakView]:
     async with uow() as work:
-        views = []
-        for habit in await work.projection.habits_of(owner_id=owner_id):
-            results, current = await _compute(work, habit, now)
-            today = local_date(now, habit.timezone)
-            views.append(
-                StreakView(
-                    habit, current, strength(habit.plan, results, today), results[-1] if results else None
-                )
+        habits = await work.projection.habits_of(owner_id=owner_id)
+        counts = await work.projection.counts(habit_ids=[habit.id for habit in habits])
+    views = []
+    for habit in habits:
+        today = max(local_date(now, habit.timezone), habit.plan.start_date)
+        results = period_results(habit.plan, counts.get(habit.id, {}), today)
+        views.append(
+            StreakView(
+                habit,
+                streaks(results, today),
+                strength(habit.plan, results, today),
+                results[-1] if results else None,
             )
-        return views
-
-
-async def _compute(
-    work: UnitOfWork, habit: TrackedHabit, now: datetime
-) -> tuple[list[PeriodResult], Streaks]:
-    today = max(local_date(now, habit.timezone), habit.plan.start_date)
-    results = period_results(habit.plan, await work.projection.counts(habit_id=habit.id), today)
-    return results, streaks(results, today)
+        )
+    return views

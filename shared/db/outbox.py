@@ -6,6 +6,7 @@ therefore never wait for Kafka, and an event is never published for a change tha
 """
 
 import zlib
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -73,24 +74,38 @@ async def stage(
     session: AsyncSession, table: Table, *, topic: str, event: EventData, source: str
 ) -> CloudEvent:
     """Add ``event`` to the outbox in the caller's transaction; returns its envelope."""
-    envelope = CloudEvent.of(event, source=source)
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            select(func.pg_advisory_xact_lock(WRITER_LOCK_NAMESPACE, key_lock_id(envelope.key)))
-        )
-    await session.execute(
-        table.insert().values(
-            event_id=envelope.id,
-            topic=topic,
-            key=envelope.key,
-            type=envelope.type,
-            source=envelope.source,
-            subject=envelope.subject,
-            recorded_at=envelope.time,
-            data=envelope.data,
-        )
-    )
+    [envelope] = await stage_all(session, table, topic=topic, events=[event], source=source)
     return envelope
+
+
+async def stage_all(
+    session: AsyncSession, table: Table, *, topic: str, events: Sequence[EventData], source: str
+) -> list[CloudEvent]:
+    """Add ``events`` to the outbox in the caller's transaction, in order, with one statement."""
+    envelopes = [CloudEvent.of(event, source=source) for event in events]
+    if not envelopes:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        # sorted, so two writers of overlapping keys always lock in the same order
+        for lock_id in sorted({key_lock_id(envelope.key) for envelope in envelopes}):
+            await session.execute(select(func.pg_advisory_xact_lock(WRITER_LOCK_NAMESPACE, lock_id)))
+    await session.execute(
+        table.insert(),
+        [
+            {
+                "event_id": envelope.id,
+                "topic": topic,
+                "key": envelope.key,
+                "type": envelope.type,
+                "source": envelope.source,
+                "subject": envelope.subject,
+                "recorded_at": envelope.time,
+                "data": envelope.data,
+            }
+            for envelope in envelopes
+        ],
+    )
+    return envelopes
 
 
 def envelope_of(row: dict[str, object]) -> CloudEvent:

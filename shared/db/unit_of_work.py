@@ -6,13 +6,14 @@ contract events in :meth:`event_of`. ``within(session)`` joins a transaction som
 """
 
 import copy
+from collections.abc import Sequence
 from typing import Any, Self
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.contracts.base import EventData
-from shared.db.outbox import stage
+from shared.db.outbox import stage_all
 
 
 class SessionUnitOfWork:
@@ -58,8 +59,16 @@ class SessionUnitOfWork:
 
     async def publish(self, change: Any) -> None:
         """Stage the change's event in the outbox, in this transaction."""
-        await stage(
-            self._session, self._outbox, topic=self._topic, event=self.event_of(change), source=self._source
+        await self.publish_all([change])
+
+    async def publish_all(self, changes: Sequence[Any]) -> None:
+        """Stage the changes' events in the outbox, in order, in this transaction."""
+        await stage_all(
+            self._session,
+            self._outbox,
+            topic=self._topic,
+            events=[self.event_of(change) for change in changes],
+            source=self._source,
         )
 
     async def commit(self) -> None:

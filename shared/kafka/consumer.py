@@ -29,9 +29,9 @@ log = logging.getLogger(__name__)
 Handler = Callable[[AsyncSession, EventData, CloudEvent], Awaitable[None]]
 """Applies one event inside the batch's transaction. Raising rolls the batch back."""
 
-BatchFinisher = Callable[[AsyncSession, Sequence[EventData]], Awaitable[None]]
-"""Runs once after a batch's events were applied, in the same transaction (e.g. to recompute
-what the events touched once instead of once per event)."""
+BatchHandler = Callable[[AsyncSession, Sequence[EventData]], Awaitable[None]]
+"""Applies a batch's new events at once, in its transaction (after the per-event handler, if
+any): bulk statements, and one recomputation of what the events touched."""
 
 # Failures of the infrastructure, not of the message: never dead-lettered, the batch is retried.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -86,11 +86,11 @@ class EventConsumer:
         name: str,
         sessions: async_sessionmaker[AsyncSession],
         inbox: Table,
-        handler: Handler,
+        handler: Handler | None = None,
         dead_letter_producer: Callable[[], Awaitable[AIOKafkaProducer]],
         retry: RetryPolicy = RetryPolicy(),
         publish_timeout_s: float = 30.0,
-        finish: BatchFinisher | None = None,
+        batch_handler: BatchHandler | None = None,
     ) -> None:
         self.name = name
         self._sessions = sessions
@@ -99,7 +99,7 @@ class EventConsumer:
         self._dead_letter_producer = dead_letter_producer
         self._retry = retry
         self._publish_timeout_s = publish_timeout_s
-        self._finish = finish
+        self._batch_handler = batch_handler
 
     async def process(self, records: Sequence[Record]) -> BatchOutcome:
         """Apply ``records``; returns what happened. Raises only for transient failures,
@@ -144,10 +144,11 @@ class EventConsumer:
             ids = [item.envelope.id for item in items]
             done = await processed_ids(session, self._inbox, consumer=self.name, event_ids=ids)
             fresh = [item for item in items if item.envelope.id not in done]
-            for item in fresh:
-                await self._handler(session, item.event, item.envelope)
-            if self._finish is not None and fresh:
-                await self._finish(session, [item.event for item in fresh])
+            if self._handler is not None:
+                for item in fresh:
+                    await self._handler(session, item.event, item.envelope)
+            if self._batch_handler is not None and fresh:
+                await self._batch_handler(session, [item.event for item in fresh])
             await mark_processed(
                 session,
                 self._inbox,

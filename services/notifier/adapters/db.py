@@ -1,6 +1,6 @@
 """The notifier database: its projection of habits and check-ins, streak state, and unit of work."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    bindparam,
     func,
     insert,
     select,
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.notifier.adapters.kafka_out import event_of
 from services.notifier.domain.announcements import Announcement, StreakState, TrackedHabit
 from services.notifier.domain.streaks import HabitPlan
+from services.notifier.service import CheckInRecord
 from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
 from shared.db.inbox import inbox_table
@@ -82,76 +84,123 @@ class SqlProjection:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def habit(self, *, habit_id: str) -> TrackedHabit | None:
-        row = (await self._session.execute(select(habits).where(habits.c.id == habit_id))).mappings().first()
-        return None if row is None else _habit(row)
-
-    async def put_habit(self, habit: TrackedHabit) -> None:
-        row = _habit_row(habit)
-        stored = await self._session.scalar(select(habits.c.version).where(habits.c.id == habit.id))
-        if stored is None:
-            await self._session.execute(insert(habits).values(row))
-        elif stored < habit.version:
-            await self._session.execute(update(habits).where(habits.c.id == habit.id).values(row))
-
-    async def record_check_in(
-        self, *, check_in_id: str, owner_id: str, habit_id: str, day: date, count: int, reverted: bool
-    ) -> None:
-        stored = await self._session.scalar(select(check_ins.c.reverted).where(check_ins.c.id == check_in_id))
-        if stored is None:
-            await self._session.execute(
-                insert(check_ins).values(
-                    id=check_in_id,
-                    owner_id=owner_id,
-                    habit_id=habit_id,
-                    local_date=day,
-                    count=count,
-                    reverted=reverted,
+    async def put_habits(self, habits_seen: Sequence[TrackedHabit]) -> None:
+        newest: dict[str, TrackedHabit] = {}
+        for habit in habits_seen:
+            if habit.id not in newest or newest[habit.id].version < habit.version:
+                newest[habit.id] = habit
+        if not newest:
+            return
+        stored = dict(
+            (
+                await self._session.execute(
+                    select(habits.c.id, habits.c.version).where(habits.c.id.in_(newest))
                 )
-            )
-        elif reverted and not stored:
+            ).all()
+        )
+        fresh = [_habit_row(h) for h in newest.values() if h.id not in stored]
+        if fresh:
+            await self._session.execute(insert(habits), fresh)
+        for habit in newest.values():
+            if habit.id in stored and stored[habit.id] < habit.version:
+                await self._session.execute(
+                    update(habits).where(habits.c.id == habit.id).values(_habit_row(habit))
+                )
+
+    async def record_check_ins(self, records: Sequence[CheckInRecord]) -> None:
+        latest: dict[str, CheckInRecord] = {}
+        for record in records:
+            seen = latest.get(record.id)
+            latest[record.id] = record if seen is None or record.reverted else seen
+        if not latest:
+            return
+        stored = dict(
+            (
+                await self._session.execute(
+                    select(check_ins.c.id, check_ins.c.reverted).where(check_ins.c.id.in_(latest))
+                )
+            ).all()
+        )
+        fresh = [
+            {
+                "id": r.id,
+                "owner_id": r.owner_id,
+                "habit_id": r.habit_id,
+                "local_date": r.day,
+                "count": r.count,
+                "reverted": r.reverted,
+            }
+            for r in latest.values()
+            if r.id not in stored
+        ]
+        if fresh:
+            await self._session.execute(insert(check_ins), fresh)
+        reverted = [r.id for r in latest.values() if r.reverted and stored.get(r.id) is False]
+        if reverted:
             await self._session.execute(
-                update(check_ins).where(check_ins.c.id == check_in_id).values(reverted=True)
+                update(check_ins).where(check_ins.c.id.in_(reverted)).values(reverted=True)
             )
 
-    async def counts(self, *, habit_id: str) -> dict[date, int]:
+    async def habits(self, *, habit_ids: Collection[str]) -> dict[str, TrackedHabit]:
+        rows = await self._session.execute(select(habits).where(habits.c.id.in_(list(habit_ids))))
+        return {row["id"]: _habit(row) for row in rows.mappings()}
+
+    async def counts(self, *, habit_ids: Collection[str]) -> dict[str, dict[date, int]]:
         rows = await self._session.execute(
-            select(check_ins.c.local_date, func.sum(check_ins.c.count))
-            .where(check_ins.c.habit_id == habit_id, check_ins.c.reverted.is_(False))
-            .group_by(check_ins.c.local_date)
+            select(check_ins.c.habit_id, check_ins.c.local_date, func.sum(check_ins.c.count))
+            .where(check_ins.c.habit_id.in_(list(habit_ids)), check_ins.c.reverted.is_(False))
+            .group_by(check_ins.c.habit_id, check_ins.c.local_date)
         )
-        return {day: int(total) for day, total in rows.all()}
+        found: dict[str, dict[date, int]] = {}
+        for habit_id, day, total in rows.all():
+            found.setdefault(habit_id, {})[day] = int(total)
+        return found
 
-    async def state(self, *, habit_id: str) -> StreakState:
-        row = (
-            (await self._session.execute(select(streaks).where(streaks.c.habit_id == habit_id)))
-            .mappings()
-            .first()
-        )
-        if row is None:
-            return StreakState()
-        return StreakState(
-            current=row["current"],
-            longest=row["longest"],
-            strength=row["strength"],
-            broken_period_start=row["broken_period_start"],
-            next_check_at=row["next_check_at"],
-        )
-
-    async def put_state(self, *, habit: TrackedHabit, state: StreakState) -> None:
-        values = {
-            "owner_id": habit.owner_id,
-            "current": state.current,
-            "longest": state.longest,
-            "strength": state.strength,
-            "broken_period_start": state.broken_period_start,
-            "next_check_at": state.next_check_at,
+    async def states(self, *, habit_ids: Collection[str]) -> dict[str, StreakState]:
+        rows = await self._session.execute(select(streaks).where(streaks.c.habit_id.in_(list(habit_ids))))
+        return {
+            row["habit_id"]: StreakState(
+                current=row["current"],
+                longest=row["longest"],
+                strength=row["strength"],
+                broken_period_start=row["broken_period_start"],
+                next_check_at=row["next_check_at"],
+            )
+            for row in rows.mappings()
         }
-        result = await self._session.execute(
-            update(streaks).where(streaks.c.habit_id == habit.id).values(values)
+
+    async def put_states(self, states: Sequence[tuple[TrackedHabit, StreakState]]) -> None:
+        if not states:
+            return
+        ids = [habit.id for habit, _ in states]
+        stored = set(
+            (
+                await self._session.execute(select(streaks.c.habit_id).where(streaks.c.habit_id.in_(ids)))
+            ).scalars()
         )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
-            await self._session.execute(insert(streaks).values(habit_id=habit.id, **values))
+        rows = [
+            {
+                "habit_id": habit.id,
+                "owner_id": habit.owner_id,
+                "current": state.current,
+                "longest": state.longest,
+                "strength": state.strength,
+                "broken_period_start": state.broken_period_start,
+                "next_check_at": state.next_check_at,
+            }
+            for habit, state in states
+        ]
+        fresh = [row for row in rows if row["habit_id"] not in stored]
+        if fresh:
+            await self._session.execute(insert(streaks), fresh)
+        changed = [{**row, "key": row["habit_id"]} for row in rows if row["habit_id"] in stored]
+        if changed:
+            await self._session.execute(
+                update(streaks)
+                .where(streaks.c.habit_id == bindparam("key"))
+                .values({name: bindparam(name) for name in rows[0] if name != "habit_id"}),
+                changed,
+            )
 
     async def due_for_check(self, *, now: datetime, limit: int) -> list[str]:
         statement = (

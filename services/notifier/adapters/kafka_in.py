@@ -10,10 +10,10 @@ from services.notifier import service
 from services.notifier.adapters.db import SqlUnitOfWork
 from services.notifier.domain.announcements import TrackedHabit
 from services.notifier.domain.streaks import HabitPlan
+from services.notifier.service import CheckInRecord
 from shared.contracts.base import EventData
 from shared.contracts.habits import CheckInEvent, HabitCheckInReverted, HabitEvent, HabitSnapshot
-from shared.kafka.cloudevents import CloudEvent
-from shared.kafka.consumer import BatchFinisher, Handler
+from shared.kafka.consumer import BatchHandler
 from shared.schedules import Schedule
 
 
@@ -39,30 +39,28 @@ def tracked(owner_id: str, snapshot: HabitSnapshot) -> TrackedHabit:
     )
 
 
-def habit_handler(*, uow: Callable[[], SqlUnitOfWork]) -> Handler:
-    """Project one habits-stream event: the habit's snapshot, and the check-in it carries."""
+def habit_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> BatchHandler:
+    """Translate a batch of habits-stream events into the projecting use case."""
 
-    async def handle(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
-        if not isinstance(event, HabitEvent):
-            return
-        projection = uow().within(session).projection
-        await projection.put_habit(tracked(event.owner_id, event.habit))
-        if isinstance(event, CheckInEvent):
-            await projection.record_check_in(
-                check_in_id=event.check_in.id,
+    async def apply(session: AsyncSession, events: Sequence[EventData]) -> None:
+        habit_events = [event for event in events if isinstance(event, HabitEvent)]
+        check_ins = [
+            CheckInRecord(
+                id=event.check_in.id,
                 owner_id=event.owner_id,
                 habit_id=event.check_in.habit_id,
                 day=event.check_in.local_date,
                 count=event.check_in.count,
                 reverted=isinstance(event, HabitCheckInReverted),
             )
+            for event in habit_events
+            if isinstance(event, CheckInEvent)
+        ]
+        await service.project(
+            work=uow().within(session),
+            habits=[tracked(event.owner_id, event.habit) for event in habit_events],
+            check_ins=check_ins,
+            now=clock(),
+        )
 
-    return handle
-
-
-def streak_refresher(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> BatchFinisher:
-    async def finish(session: AsyncSession, events: Sequence[EventData]) -> None:
-        touched = [event.habit.id for event in events if isinstance(event, HabitEvent)]
-        await service.refresh(work=uow().within(session), habit_ids=touched, now=clock())
-
-    return finish
+    return apply
