@@ -103,6 +103,15 @@ async def notifier_consume(bootstrap_servers: str, prefix: str, database_url: st
             await asyncio.sleep(0.05)
             await connection.rollback()
     seconds = time.perf_counter() - started
+    async with runtime.engine.connect() as connection:
+        first, last = (
+            await connection.execute(
+                select(func.min(db.inbox.c.processed_at), func.max(db.inbox.c.processed_at))
+            )
+        ).one()
+    print(
+        f"notifier: {seconds:.2f}s from start, {(last - first).total_seconds():.2f}s from first to last batch"
+    )
     await runtime.broker.stop()
     await runtime.engine.dispose()
     return Measurement("notifier consume (inbox, projection, streaks, outbox) on PostgreSQL", count, seconds)

@@ -18,8 +18,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    func,
-    select,
     text,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -86,9 +84,15 @@ async def stage_all(
     if not envelopes:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        # sorted, so two writers of overlapping keys always lock in the same order
-        for lock_id in sorted({key_lock_id(envelope.key) for envelope in envelopes}):
-            await session.execute(select(func.pg_advisory_xact_lock(WRITER_LOCK_NAMESPACE, lock_id)))
+        # one statement; sorted, so two writers of overlapping keys always lock in the same order
+        lock_ids = sorted({key_lock_id(envelope.key) for envelope in envelopes})
+        await session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(:namespace, lock_id) "
+                "FROM unnest(CAST(:lock_ids AS integer[])) WITH ORDINALITY AS locks(lock_id, n) ORDER BY n"
+            ),
+            {"namespace": WRITER_LOCK_NAMESPACE, "lock_ids": lock_ids},
+        )
     await session.execute(
         table.insert(),
         [

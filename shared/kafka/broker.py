@@ -51,6 +51,10 @@ def subscribe(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         auto_offset_reset="earliest",
         max_records=max_records,
+        # Under load, let the broker gather up to 256 KiB (or 100 ms) per fetch: full batches
+        # amortise each transaction; when idle, a lone event still waits at most 100 ms.
+        fetch_min_bytes=256 * 1024,
+        fetch_max_wait_ms=100,
         decoder=_raw_body,
         title=f"{consumer.name}:{topic}",
         description=description,

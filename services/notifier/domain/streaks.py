@@ -17,6 +17,7 @@ at the first missed one (an open period is skipped too; a met one in progress co
 """
 
 import math
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -43,7 +44,9 @@ class HabitPlan:
     pauses: tuple[tuple[date, date | None], ...] = ()
 
     def paused(self, day: date) -> bool:
-        return any(start <= day and (end is None or day <= end) for start, end in self.pauses)
+        return bool(self.pauses) and any(
+            start <= day and (end is None or day <= end) for start, end in self.pauses
+        )
 
 
 @dataclass(frozen=True)
@@ -70,22 +73,30 @@ class Streaks:
 
 def period_results(plan: HabitPlan, counts: Mapping[date, int], today: date) -> list[PeriodResult]:
     """Every period from the habit's start through the one containing ``today``."""
+    periods = periods_between(plan.schedule, plan.start_date, plan.start_date, today)
+    starts = [period.start for period in periods]
+    done = [0] * len(periods)
+    for day, count in counts.items():
+        index = bisect_right(starts, day) - 1
+        if index >= 0 and day <= periods[index].end and not plan.paused(day):
+            done[index] += count
     results = []
-    for period in periods_between(plan.schedule, plan.start_date, plan.start_date, today):
-        days = [period.start + timedelta(days=n) for n in range((period.end - period.start).days + 1)]
-        counting = [day for day in days if not plan.paused(day)]
+    for index, period in enumerate(periods):
+        length = (period.end - period.start).days + 1
+        counting = length
+        if plan.pauses:
+            counting = sum(1 for n in range(length) if not plan.paused(period.start + timedelta(days=n)))
         if not counting:
             results.append(PeriodResult(period, 0, 0, Outcome.RESTED))
             continue
-        target = max(1, math.ceil(period.target * len(counting) / len(days)))
-        done = sum(counts.get(day, 0) for day in counting)
-        if done >= target:
+        target = max(1, math.ceil(period.target * counting / length))
+        if done[index] >= target:
             outcome = Outcome.MET
         elif period.end < today:
             outcome = Outcome.MISSED
         else:
             outcome = Outcome.OPEN
-        results.append(PeriodResult(period, target, done, outcome))
+        results.append(PeriodResult(period, target, done[index], outcome))
     return results
 
 

@@ -27,12 +27,20 @@ def strength(plan: HabitPlan, results: Sequence[PeriodResult], today: date) -> f
         if result.outcome is Outcome.RESTED:
             continue
         length = (result.period.end - result.period.start).days + 1
-        frequency = result.period.target / length
-        multiplier = 0.5 ** (math.sqrt(frequency) / 13)
+        multiplier = 0.5 ** (math.sqrt(result.period.target / length) / 13)
         value = min(1.0, result.done / result.target) if result.target else 0.0
-        day = result.period.start
-        while day <= min(result.period.end, today):
-            if day >= plan.start_date and not plan.paused(day):
-                score = score * multiplier + value * (1 - multiplier)
-            day += timedelta(days=1)
+        # Every counting day of a period applies the same step, so n of them in a row are one step
+        # with the multiplier to the n-th power: the result equals the day-by-day rule above.
+        decay = multiplier ** _counting_days(plan, result, today)
+        score = score * decay + value * (1 - decay)
     return round(score, 4)
+
+
+def _counting_days(plan: HabitPlan, result: PeriodResult, today: date) -> int:
+    first, last = max(result.period.start, plan.start_date), min(result.period.end, today)
+    if last < first:
+        return 0
+    days = (last - first).days + 1
+    if not plan.pauses:
+        return days
+    return sum(1 for n in range(days) if not plan.paused(first + timedelta(days=n)))
