@@ -15,14 +15,15 @@ import uvicorn
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.contracts.registry import types_on
 from shared.contracts.topics import Stream
 from shared.db.migrations import upgrade
 from shared.http import create_app, database_check
-from shared.kafka.broker import create_broker, declare_published
-from shared.kafka.producer import create_producer
+from shared.kafka.broker import create_broker, declare_published, subscribe
+from shared.kafka.consumer import BatchHandler, EventConsumer, Handler
+from shared.kafka.producer import LazyProducer, create_producer
 from shared.kafka.relay import OutboxRelay
 from shared.settings import ServiceSettings
 
@@ -69,6 +70,33 @@ class ServiceRuntime:
     jobs: Sequence[PeriodicJob] = ()
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Called when :meth:`run` ends, e.g. to stop a dead-letter producer."""
+
+    def consume(
+        self,
+        *,
+        name: str,
+        topic: str,
+        sessions: async_sessionmaker[AsyncSession],
+        inbox: Table,
+        handler: Handler | None = None,
+        batch_handler: BatchHandler | None = None,
+        description: str,
+    ) -> None:
+        """Follow ``topic`` in this service's consumer group: batches through an
+        :class:`EventConsumer` with the service's inbox, and a dead-letter producer of its own."""
+        dead_letters = LazyProducer(self.settings.kafka, client_id=f"keepwarm-{self.name}-dead-letters")
+        consumer = EventConsumer(
+            name=name,
+            sessions=sessions,
+            inbox=inbox,
+            handler=handler,
+            batch_handler=batch_handler,
+            dead_letter_producer=dead_letters,
+        )
+        subscribe(
+            self.broker, consumer, topic=topic, group_id=f"keepwarm-{self.name}", description=description
+        )
+        self.closers.append(dead_letters.close)
 
     async def migrate(self) -> None:
         await upgrade(self.engine, self.migrations)

@@ -13,9 +13,6 @@ from services.habits.adapters.kafka_out import SOURCE
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
-from shared.kafka.broker import subscribe
-from shared.kafka.consumer import EventConsumer
-from shared.kafka.producer import LazyProducer
 from shared.runtime import ServiceRuntime, assemble
 from shared.settings import ServiceSettings
 from shared.time import utc_now
@@ -54,20 +51,12 @@ def bootstrap(
         routers=[habits_router(uow=uow, owner=owner, clock=clock)],
         error_handlers=install_error_handlers,
     )
-    dead_letters = LazyProducer(settings.kafka, client_id="keepwarm-habits-dead-letters")
-    consumer = EventConsumer(
+    runtime.consume(
         name="habits.interactions",
+        topic=topics.contacts,
         sessions=sessions,
         inbox=db.inbox,
         handler=interaction_handler(uow=uow, clock=clock),
-        dead_letter_producer=dead_letters,
-    )
-    subscribe(
-        runtime.broker,
-        consumer,
-        topic=topics.contacts,
-        group_id="keepwarm-habits",
         description="Logged, edited and deleted interactions earn or take back automatic check-ins.",
     )
-    runtime.closers.append(dead_letters.close)
     return runtime

@@ -14,9 +14,6 @@ from services.notifier.adapters.kafka_out import SOURCE
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
-from shared.kafka.broker import subscribe
-from shared.kafka.consumer import EventConsumer
-from shared.kafka.producer import LazyProducer
 from shared.runtime import PeriodicJob, ServiceRuntime, assemble
 from shared.settings import ServiceSettings
 from shared.time import utc_now
@@ -59,20 +56,12 @@ def bootstrap(
         routers=[streaks_router(uow=uow, owner=owner, clock=clock)],
         jobs=[PeriodicJob("closed-periods", settings.period_check_interval_s, closed_periods)],
     )
-    dead_letters = LazyProducer(settings.kafka, client_id="keepwarm-notifier-dead-letters")
-    consumer = EventConsumer(
+    runtime.consume(
         name="notifier.habits",
+        topic=topics.habits,
         sessions=sessions,
         inbox=db.inbox,
         batch_handler=habit_events(uow=uow, clock=clock),
-        dead_letter_producer=dead_letters,
-    )
-    subscribe(
-        runtime.broker,
-        consumer,
-        topic=topics.habits,
-        group_id="keepwarm-notifier",
         description="Habits and check-ins become the notifier's projection; streaks are recomputed.",
     )
-    runtime.closers.append(dead_letters.close)
     return runtime
