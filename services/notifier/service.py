@@ -90,14 +90,12 @@ async def refresh(*, work: UnitOfWork, habit_ids: Collection[str], now: datetime
     for habit_id in sorted(habits):
         habit = habits[habit_id]
         before = states.get(habit_id, StreakState())
-        today = max(local_date(now, habit.timezone), habit.plan.start_date)
+        today = _today(habit, now)
         results = period_results(habit.plan, counts.get(habit_id, {}), today)
         current = streaks(results, today)
         announced = [] if habit.archived else announce(before, current, results)
         news += [(habit, announcement) for announcement in announced]
-        updated.append(
-            (habit, after(before, current, strength(habit.plan, results, today), habit, announced))
-        )
+        updated.append((habit, after(before, current, habit, announced)))
     await work.publish_all(news)
     await work.projection.put_states(updated)
     return len(news)
@@ -127,7 +125,7 @@ async def overview(*, uow: UnitOfWorkFactory, owner_id: str, now: datetime) -> l
         counts = await work.projection.counts(habit_ids=[habit.id for habit in habits])
     views = []
     for habit in habits:
-        today = max(local_date(now, habit.timezone), habit.plan.start_date)
+        today = _today(habit, now)
         results = period_results(habit.plan, counts.get(habit.id, {}), today)
         views.append(
             StreakView(
@@ -138,3 +136,8 @@ async def overview(*, uow: UnitOfWorkFactory, owner_id: str, now: datetime) -> l
             )
         )
     return views
+
+
+def _today(habit: TrackedHabit, now: datetime) -> date:
+    """The owner's local day, never before the habit started."""
+    return max(local_date(now, habit.timezone), habit.plan.start_date)

@@ -1,6 +1,6 @@
 """The transactional outbox: an event is stored in the same transaction as the change it describes.
 
-Writers call :func:`stage` inside their unit of work; :class:`OutboxRelay` (in
+Writers call :func:`stage_all` inside their unit of work; :class:`OutboxRelay` (in
 ``shared.kafka.relay``) publishes the stored rows in order per key and marks them sent. HTTP writes
 therefore never wait for Kafka, and an event is never published for a change that rolled back.
 """
@@ -66,14 +66,6 @@ def outbox_table(metadata: MetaData) -> Table:
 def key_lock_id(key: str) -> int:
     """A stable signed 32-bit id for a message key (the advisory lock's second half)."""
     return zlib.crc32(key.encode()) - 2**31
-
-
-async def stage(
-    session: AsyncSession, table: Table, *, topic: str, event: EventData, source: str
-) -> CloudEvent:
-    """Add ``event`` to the outbox in the caller's transaction; returns its envelope."""
-    [envelope] = await stage_all(session, table, topic=topic, events=[event], source=source)
-    return envelope
 
 
 async def stage_all(

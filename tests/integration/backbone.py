@@ -10,7 +10,7 @@ from shared.contracts.base import EventData
 from shared.contracts.contacts import ContactAdded, ContactSnapshot
 from shared.db.engine import new_metadata
 from shared.db.inbox import inbox_table
-from shared.db.outbox import outbox_table, stage
+from shared.db.outbox import outbox_table, stage_all
 from shared.kafka.cloudevents import CloudEvent
 from shared.vocabulary import Category, Tie, Warmth
 
@@ -52,13 +52,14 @@ async def write_note(
     """The state change and its event, in one transaction."""
     async with sessions.begin() as session:
         await session.execute(notes.insert().values(id=note_id, owner_id=owner_id))
-        return await stage(
+        [envelope] = await stage_all(
             session,
             outbox,
             topic=topic,
-            event=contact_added(owner_id=owner_id, contact_id=note_id),
+            events=[contact_added(owner_id=owner_id, contact_id=note_id)],
             source=SOURCE,
         )
+        return envelope
 
 
 async def bump(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:

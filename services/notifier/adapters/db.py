@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    Float,
     Index,
     Integer,
     String,
@@ -73,7 +72,6 @@ streaks = Table(
     Column("owner_id", String(128), nullable=False),
     Column("current", Integer, nullable=False),
     Column("longest", Integer, nullable=False),
-    Column("strength", Float, nullable=False),
     Column("broken_period_start", Date),
     Column("next_check_at", UTCDateTime(), comment="when the period in progress closes"),
     Index("ix_streaks_next_check", "next_check_at"),
@@ -162,7 +160,6 @@ class SqlProjection:
             row["habit_id"]: StreakState(
                 current=row["current"],
                 longest=row["longest"],
-                strength=row["strength"],
                 broken_period_start=row["broken_period_start"],
                 next_check_at=row["next_check_at"],
             )
@@ -184,7 +181,6 @@ class SqlProjection:
                 "owner_id": habit.owner_id,
                 "current": state.current,
                 "longest": state.longest,
-                "strength": state.strength,
                 "broken_period_start": state.broken_period_start,
                 "next_check_at": state.next_check_at,
             }

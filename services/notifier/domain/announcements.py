@@ -31,7 +31,6 @@ class StreakState:
 
     current: int = 0
     longest: int = 0
-    strength: float = 0.0
     broken_period_start: date | None = None
     next_check_at: datetime | None = None
 
@@ -85,7 +84,7 @@ def next_check(habit: TrackedHabit, now: Streaks) -> datetime | None:
 
 
 def after(
-    before: StreakState, now: Streaks, strength: float, habit: TrackedHabit, announced: list[Announcement]
+    before: StreakState, now: Streaks, habit: TrackedHabit, announced: list[Announcement]
 ) -> StreakState:
     broken = next(
         (a.period.period.start for a in announced if a.kind is Kind.BROKEN), before.broken_period_start
@@ -93,7 +92,6 @@ def after(
     return StreakState(
         current=now.current,
         longest=max(now.longest, before.longest),
-        strength=strength,
         broken_period_start=broken,
         next_check_at=next_check(habit, now),
     )

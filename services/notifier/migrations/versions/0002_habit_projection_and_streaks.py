@@ -52,7 +52,6 @@ def upgrade() -> None:
     sa.Column('owner_id', sa.String(length=128), nullable=False),
     sa.Column('current', sa.Integer(), nullable=False),
     sa.Column('longest', sa.Integer(), nullable=False),
-    sa.Column('strength', sa.Float(), nullable=False),
     sa.Column('broken_period_start', sa.Date(), nullable=True),
     sa.Column('next_check_at', shared.db.types.UTCDateTime(timezone=True), nullable=True, comment='when the period in progress closes'),
     sa.PrimaryKeyConstraint('habit_id', name=op.f('pk_streaks'))
