@@ -1,69 +1,96 @@
 """Notifier throughput beside raw aiokafka consume throughput, on one broker, in one run.
 
-The notifier consumes habit check-ins into PostgreSQL (inbox, projection, streak recompute and
-announcements through its outbox, one transaction per batch); the raw consumer only reads.
+The notifier consumes habit check-ins into PostgreSQL: inbox, projection, streak recompute and
+announcements through its outbox, one transaction per batch. The raw consumer only reads.
 
-    uv run python -m bench.notifier_throughput --events 20000 --habits 200
+Two scenarios, one after the other on the same database:
+
+- **history**: ``--history`` check-ins spread over the last 90 days of ``--habits`` habits arrive in
+  date order (a replay, or a new notifier catching up): every batch reaches back into closed
+  periods, so each touched habit is recomputed from its start.
+- **live**: ``--live`` check-ins for today over the same habits, whose history is settled:
+  recomputation starts from each habit's checkpoint.
+
+    uv run python -m bench.notifier_throughput --habits 2000 --history 40000 --live 40000
 
 Starts its own Kafka (or uses KAFKA_BOOTSTRAP_SERVERS) and a throwaway PostgreSQL.
 """
 
 import argparse
 import asyncio
+import gc
 import time
 import uuid
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.relay_throughput import Measurement
 from services.notifier.adapters import db
 from services.notifier.bootstrap import NotifierSettings, bootstrap
 from shared.contracts import habits as contract
-from shared.db.engine import create_engine
+from shared.contracts.base import EventData
+from shared.db.engine import create_engine, session_factory
+from shared.db.migrations import upgrade
+from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.cloudevents import CloudEvent
+from shared.kafka.consumer import EventConsumer
+from shared.kafka.producer import LazyProducer
+from shared.runtime import Role
 from shared.settings import KafkaSettings
 from shared.vocabulary import CheckInSource, HabitMeasure, ScheduleKind
 from tests.infrastructure import kafka_cluster, postgres_server
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
-START = date(2026, 3, 1)
+TODAY = date(2026, 6, 1)
+START = TODAY - timedelta(days=90)
+SCHEDULES = (
+    contract.Schedule(kind=ScheduleKind.DAILY, times=1),
+    contract.Schedule(kind=ScheduleKind.TIMES_PER_WEEK, times=3),
+)
 
 
-def check_ins(count: int, habits: int) -> list[CloudEvent]:
-    events = []
-    for n in range(count):
-        habit = n % habits
-        snapshot = contract.HabitSnapshot(
-            id=f"habit-{habit}",
-            name=f"Habit {habit}",
-            measure=HabitMeasure.OUTREACH_MESSAGES,
-            schedule=contract.Schedule(kind=ScheduleKind.TIMES_PER_WEEK, times=3),
-            timezone="Europe/Berlin",
-            start_date=START,
-            version=1,
-        )
+def habit(number: int) -> contract.HabitSnapshot:
+    return contract.HabitSnapshot(
+        id=f"habit-{number}",
+        name=f"Habit {number}",
+        measure=HabitMeasure.OUTREACH_MESSAGES,
+        schedule=SCHEDULES[number % len(SCHEDULES)],
+        timezone="Europe/Berlin",
+        start_date=START,
+        version=1,
+    )
+
+
+def check_ins(count: int, habits: int, *, days: int, first: int = 0) -> Iterator[CloudEvent]:
+    """``count`` check-ins, habit after habit, over ``days`` days ending today, oldest first."""
+    snapshots = [habit(number) for number in range(habits)]
+    per_day = max(1, count // days)
+    for n in range(first, first + count):
+        snapshot = snapshots[n % habits]
         event = contract.HabitCheckedIn(
-            owner_id=f"owner-{habit % 50}",
+            owner_id=f"owner-{n % habits // 2}",
             occurred_at=NOW,
             recorded_at=NOW,
             habit=snapshot,
             check_in=contract.CheckIn(
                 id=f"check-in-{n}",
                 habit_id=snapshot.id,
-                local_date=START + timedelta(days=(n // habits) % 90),
+                local_date=TODAY - timedelta(days=days - 1 - min(days - 1, (n - first) // per_day)),
                 count=1,
                 source=CheckInSource.MANUAL,
             ),
         )
-        events.append(CloudEvent.of(event, source="/bench"))
-    return events
+        yield CloudEvent.of(event, source="/bench")
 
 
-async def produce(bootstrap_servers: str, topic: str, events: list[CloudEvent]) -> None:
+async def produce(bootstrap_servers: str, topic: str, events: Iterator[CloudEvent]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", linger_ms=5)
     await producer.start()
     pending = [await producer.send(topic, e.data, key=e.key.encode(), headers=e.headers()) for e in events]
@@ -88,72 +115,123 @@ async def raw_consume(bootstrap_servers: str, topic: str, count: int) -> Measure
     return Measurement("raw aiokafka consume (getmany)", count, seconds)
 
 
-async def notifier_consume(bootstrap_servers: str, prefix: str, database_url: str, count: int) -> Measurement:
-    settings = NotifierSettings(
-        database_url=database_url,
-        http_port=8003,
-        kafka=KafkaSettings(bootstrap_servers=bootstrap_servers, topic_prefix=prefix),
-    )
+async def notifier_consume(settings: NotifierSettings, *, name: str, total: int, count: int) -> Measurement:
+    """Start the notifier's consumer and time it from start until ``total`` events are in its inbox."""
     runtime = bootstrap(settings, clock=lambda: NOW)
     await runtime.migrate()
+    watcher = create_engine(settings.database_url)
+    stop = asyncio.Event()
     started = time.perf_counter()
-    await runtime.broker.start()
-    async with runtime.engine.connect() as connection:
-        while (await connection.scalar(select(func.count()).select_from(db.inbox)) or 0) < count:
-            await asyncio.sleep(0.05)
+    running = asyncio.create_task(runtime.run({Role.CONSUME}, stop))
+    async with watcher.connect() as connection:
+        while (await connection.scalar(select(func.count()).select_from(db.inbox)) or 0) < total:
+            await asyncio.sleep(0.02)
             await connection.rollback()
     seconds = time.perf_counter() - started
-    async with runtime.engine.connect() as connection:
-        first, last = (
-            await connection.execute(
-                select(func.min(db.inbox.c.processed_at), func.max(db.inbox.c.processed_at))
-            )
-        ).one()
-    print(
-        f"notifier: {seconds:.2f}s from start, {(last - first).total_seconds():.2f}s from first to last batch"
+    stop.set()
+    await running
+    await watcher.dispose()
+    return Measurement(f"notifier consume, {name} (inbox, projection, streaks, outbox)", count, seconds)
+
+
+async def inbox_only_consume(settings: NotifierSettings, *, total: int) -> Measurement:
+    """The floor of any consumer here: decode and claim each event in the inbox, apply nothing."""
+    engine = create_engine(settings.database_url)
+    await upgrade(engine, Path(__file__).parent.parent / "services/notifier/migrations")
+
+    async def nothing(_session: AsyncSession, _events: Sequence[EventData]) -> None:
+        return None
+
+    consumer = EventConsumer(
+        name="bench.inbox-only",
+        sessions=session_factory(engine),
+        inbox=db.inbox,
+        batch_handler=nothing,
+        dead_letter_producer=LazyProducer(settings.kafka, client_id="bench-dead-letters"),
     )
-    await runtime.broker.stop()
-    await runtime.engine.dispose()
-    return Measurement("notifier consume (inbox, projection, streaks, outbox) on PostgreSQL", count, seconds)
+    broker = create_broker(settings.kafka, client_id="bench")
+    subscribe(broker, consumer, topic=settings.kafka.topics.habits, group_id=f"bench-{uuid.uuid4()}")
+    gc.collect()
+    gc.freeze()
+    started = time.perf_counter()
+    await broker.start()
+    async with engine.connect() as connection:
+        while (await connection.scalar(select(func.count()).select_from(db.inbox)) or 0) < total:
+            await asyncio.sleep(0.02)
+            await connection.rollback()
+    seconds = time.perf_counter() - started
+    await broker.stop()
+    await engine.dispose()
+    return Measurement("inbox only: decode, claim in the inbox, apply nothing", total, seconds)
 
 
-async def measure(bootstrap_servers: str, postgres_admin: str, count: int, habits: int) -> list[Measurement]:
-    prefix = f"bench-{uuid.uuid4().hex[:8]}."
-    topic = KafkaSettings(topic_prefix=prefix).topics.habits
-    await produce(bootstrap_servers, topic, check_ins(count, habits))
+async def new_database(postgres_admin: str) -> str:
     database = f"bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(postgres_admin, isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
         await connection.execute(text(f'CREATE DATABASE "{database}"'))
     await admin.dispose()
-    url = make_url(postgres_admin).set(database=database).render_as_string(hide_password=False)
-    return [
-        await raw_consume(bootstrap_servers, topic, count),
-        await notifier_consume(bootstrap_servers, prefix, url, count),
-    ]
+    return make_url(postgres_admin).set(database=database).render_as_string(hide_password=False)
+
+
+async def measure(
+    bootstrap_servers: str, postgres_admin: str, *, habits: int, history: int, live: int
+) -> list[tuple[Measurement, Measurement]]:
+    prefix = f"bench-{uuid.uuid4().hex[:8]}."
+    topic = KafkaSettings(topic_prefix=prefix).topics.habits
+    kafka = KafkaSettings(bootstrap_servers=bootstrap_servers, topic_prefix=prefix)
+    settings = NotifierSettings(database_url=await new_database(postgres_admin), kafka=kafka)
+    await produce(bootstrap_servers, topic, check_ins(history, habits, days=90))
+    replay = (
+        await raw_consume(bootstrap_servers, topic, history),
+        await notifier_consume(settings, name="history", total=history, count=history),
+    )
+    await produce(bootstrap_servers, topic, check_ins(live, habits, days=1, first=history))
+    today = (
+        await raw_consume(bootstrap_servers, topic, history + live),
+        await notifier_consume(settings, name="live", total=history + live, count=live),
+    )
+    floor = (
+        await raw_consume(bootstrap_servers, topic, history + live),
+        await inbox_only_consume(
+            NotifierSettings(database_url=await new_database(postgres_admin), kafka=kafka),
+            total=history + live,
+        ),
+    )
+    return [replay, today, floor]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--habits", type=int, default=200)
+    parser.add_argument("--habits", type=int, default=2000)
+    parser.add_argument("--history", type=int, default=40_000)
+    parser.add_argument("--live", type=int, default=40_000)
     arguments = parser.parse_args()
     with ExitStack() as stack:
         cluster = stack.enter_context(kafka_cluster())
         postgres_admin = stack.enter_context(postgres_server())
-        raw, notifier = asyncio.run(
-            measure(cluster.bootstrap_servers, postgres_admin, arguments.events, arguments.habits)
+        results = asyncio.run(
+            measure(
+                cluster.bootstrap_servers,
+                postgres_admin,
+                habits=arguments.habits,
+                history=arguments.history,
+                live=arguments.live,
+            )
         )
-    print(f"{arguments.events} check-in events over {arguments.habits} habits (50 owners), 3 partitions.\n")
+    print(
+        f"{arguments.habits} habits (daily and 3 a week) of {arguments.habits // 2} owners, 3 partitions.\n"
+    )
     print("| what | events | seconds | events/s | share of raw consume |")
     print("|---|---:|---:|---:|---:|")
-    for result in (raw, notifier):
-        share = result.rate / raw.rate
-        print(
-            f"| {result.name} | {result.events} | {result.seconds:.2f} | {result.rate:,.0f} | {share:.0%} |"
-        )
+    for raw, notifier in results:
+        for result in (raw, notifier):
+            share = f"{result.rate / raw.rate:.0%}"
+            print(
+                f"| {result.name} | {result.events} | {result.seconds:.2f} | {result.rate:,.0f} | {share} |"
+            )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ processes (production) or together in one (a local run), with one clean shutdown
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
@@ -103,6 +104,11 @@ class ServiceRuntime:
 
     async def run(self, roles: Collection[Role], stop: asyncio.Event) -> None:
         """Run ``roles`` until ``stop`` is set, then shut each down cleanly."""
+        # What exists now (modules, settings, engine, compiled caches) lives as long as the
+        # process: keep it out of the cyclic collector, whose full passes would otherwise rescan
+        # it again and again while batches allocate (measured: a third of the consumer's time).
+        gc.collect()
+        gc.freeze()
         tasks = []
         if Role.API in roles:
             tasks.append(asyncio.create_task(self._serve_api(stop), name=f"{self.name}-api"))

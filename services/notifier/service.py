@@ -1,7 +1,7 @@
 """The notifier's streak use cases: keep a projection of habits and check-ins from the habits
 stream, recompute streaks when it changes or when a period closes, and announce the changes."""
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -13,7 +13,14 @@ from services.notifier.domain.announcements import (
     after,
     announce,
 )
-from services.notifier.domain.streaks import PeriodResult, Streaks, period_results, streaks
+from services.notifier.domain.streaks import (
+    Checkpoint,
+    PeriodResult,
+    Streaks,
+    period_results,
+    settle,
+    streaks,
+)
 from services.notifier.domain.strength import strength
 from shared.schedules import local_date
 
@@ -41,8 +48,9 @@ class Projection(Protocol):
         ...
 
     async def habits(self, *, habit_ids: Collection[str]) -> dict[str, TrackedHabit]: ...
-    async def counts(self, *, habit_ids: Collection[str]) -> dict[str, dict[date, int]]:
-        """Per habit, check-ins per local day that have not been reverted."""
+    async def counts(self, *, after: Mapping[str, date | None]) -> dict[str, dict[date, int]]:
+        """Per habit, check-ins per local day that have not been reverted, on the days after the
+        habit's date in ``after`` (every day when it is None)."""
         ...
 
     async def states(self, *, habit_ids: Collection[str]) -> dict[str, StreakState]: ...
@@ -73,29 +81,44 @@ async def project(
     """Take what the habits stream said into the projection, then refresh the streaks it touched."""
     await work.projection.put_habits(habits)
     await work.projection.record_check_ins(check_ins)
-    return await refresh(
-        work=work, habit_ids={h.id for h in habits} | {c.habit_id for c in check_ins}, now=now
-    )
+    touched = dict.fromkeys((habit.id for habit in habits), date.max)
+    for check_in in check_ins:
+        touched[check_in.habit_id] = min(touched.get(check_in.habit_id, date.max), check_in.day)
+    return await refresh(work=work, touched=touched, now=now)
 
 
-async def refresh(*, work: UnitOfWork, habit_ids: Collection[str], now: datetime) -> int:
-    """Recompute the streaks of ``habit_ids`` and announce what changed; returns announcements."""
-    if not habit_ids:
+async def refresh(*, work: UnitOfWork, touched: Mapping[str, date], now: datetime) -> int:
+    """Recompute the streaks of the habits in ``touched`` (each with the earliest day whose
+    check-ins changed, ``date.max`` for none) and announce what changed; returns announcements.
+
+    Only the periods after a habit's checkpoint are recomputed, unless a change reaches back
+    into them or the habit has a new version (a new plan), which start again from its start."""
+    if not touched:
         return 0
-    habits = await work.projection.habits(habit_ids=habit_ids)
-    counts = await work.projection.counts(habit_ids=habit_ids)
-    states = await work.projection.states(habit_ids=habit_ids)
+    habits = await work.projection.habits(habit_ids=touched)
+    states = await work.projection.states(habit_ids=touched)
+    starts: dict[str, Checkpoint] = {}
+    for habit_id, habit in habits.items():
+        state = states.get(habit_id, StreakState())
+        through = state.checkpoint.through
+        reusable = (
+            through is not None
+            and state.plan_version == habit.version
+            and through < min(touched[habit_id], _today(habit, now))
+        )
+        starts[habit_id] = state.checkpoint if reusable else Checkpoint()
+    counts = await work.projection.counts(after={key: start.through for key, start in starts.items()})
     news: list[tuple[TrackedHabit, Announcement]] = []
     updated: list[tuple[TrackedHabit, StreakState]] = []
     for habit_id in sorted(habits):
-        habit = habits[habit_id]
+        habit, start = habits[habit_id], starts[habit_id]
         before = states.get(habit_id, StreakState())
         today = _today(habit, now)
-        results = period_results(habit.plan, counts.get(habit_id, {}), today)
-        current = streaks(results, today)
+        results = period_results(habit.plan, counts.get(habit_id, {}), today, after=start.through)
+        current = streaks(results, today, start)
         announced = [] if habit.archived else announce(before, current, results)
         news += [(habit, announcement) for announcement in announced]
-        updated.append((habit, after(before, current, habit, announced)))
+        updated.append((habit, after(before, current, habit, announced, settle(results, today, start))))
     await work.publish_all(news)
     await work.projection.put_states(updated)
     return len(news)
@@ -106,7 +129,7 @@ async def refresh_closed_periods(*, uow: UnitOfWorkFactory, now: datetime, batch
     its streak even when no event arrives)."""
     async with uow() as work:
         due = await work.projection.due_for_check(now=now, limit=batch)
-        announced = await refresh(work=work, habit_ids=due, now=now)
+        announced = await refresh(work=work, touched=dict.fromkeys(due, date.max), now=now)
         await work.commit()
     return announced
 
@@ -122,7 +145,7 @@ class StreakView:
 async def overview(*, uow: UnitOfWorkFactory, owner_id: str, now: datetime) -> list[StreakView]:
     async with uow() as work:
         habits = await work.projection.habits_of(owner_id=owner_id)
-        counts = await work.projection.counts(habit_ids=[habit.id for habit in habits])
+        counts = await work.projection.counts(after=dict.fromkeys((habit.id for habit in habits), None))
     views = []
     for habit in habits:
         today = _today(habit, now)

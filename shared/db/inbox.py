@@ -5,9 +5,10 @@ A redelivered event finds its id here and has no second effect.
 
 from collections.abc import Collection
 
-from sqlalchemy import Column, MetaData, String, Table, select
+from sqlalchemy import Column, MetaData, String, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db.statements import insert_or_skip
 from shared.db.types import UTCDateTime
 from shared.time import utc_now
 
@@ -25,25 +26,17 @@ def inbox_table(metadata: MetaData) -> Table:
     )
 
 
-async def processed_ids(
+async def claim(
     session: AsyncSession, table: Table, *, consumer: str, event_ids: Collection[str]
 ) -> set[str]:
-    """Which of ``event_ids`` this consumer has processed already."""
+    """Record ``event_ids`` as processed by ``consumer`` in the caller's transaction and return
+    the ones that were not recorded before: those, and only those, are to be applied. One
+    statement; a concurrent claim of the same id waits for the other transaction's outcome."""
     if not event_ids:
         return set()
-    rows = await session.execute(
-        select(table.c.event_id).where(table.c.consumer == consumer, table.c.event_id.in_(list(event_ids)))
-    )
-    return set(rows.scalars())
-
-
-async def mark_processed(
-    session: AsyncSession, table: Table, *, consumer: str, event_ids: Collection[str]
-) -> None:
-    if not event_ids:
-        return
     now = utc_now()
-    await session.execute(
-        table.insert(),
+    rows = await session.execute(
+        insert_or_skip(session, table).on_conflict_do_nothing().returning(table.c.event_id),
         [{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in event_ids],
     )
+    return set(rows.scalars())

@@ -36,7 +36,7 @@ def subscribe(
     *,
     topic: str,
     group_id: str,
-    max_records: int = 500,
+    max_records: int = 2000,
     description: str | None = None,
 ) -> None:
     """Consume ``topic`` in batches through ``consumer``, committing offsets only after it succeeded."""

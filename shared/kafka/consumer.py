@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.contracts.base import EventData
 from shared.contracts.topics import Topics
-from shared.db.inbox import mark_processed, processed_ids
+from shared.db.inbox import claim
 from shared.kafka.cloudevents import CloudEvent, MalformedEvent
 from shared.kafka.producer import OutgoingRecord, send_all
 from shared.time import utc_now
@@ -142,19 +142,13 @@ class EventConsumer:
     async def _apply(self, items: Sequence[_Decoded]) -> tuple[int, int]:
         async with self._sessions.begin() as session:
             ids = [item.envelope.id for item in items]
-            done = await processed_ids(session, self._inbox, consumer=self.name, event_ids=ids)
-            fresh = [item for item in items if item.envelope.id not in done]
+            new = await claim(session, self._inbox, consumer=self.name, event_ids=ids)
+            fresh = [item for item in items if item.envelope.id in new]
             if self._handler is not None:
                 for item in fresh:
                     await self._handler(session, item.event, item.envelope)
             if self._batch_handler is not None and fresh:
                 await self._batch_handler(session, [item.event for item in fresh])
-            await mark_processed(
-                session,
-                self._inbox,
-                consumer=self.name,
-                event_ids=[item.envelope.id for item in fresh],
-            )
         return len(fresh), len(items) - len(fresh)
 
     async def _apply_one(self, item: _Decoded, outcome: BatchOutcome) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.notifier.domain.streaks import HabitPlan, Outcome, period_results, streaks
+from services.notifier.domain.streaks import HabitPlan, Outcome, period_results, settle, streaks
 from shared.schedules import Schedule
 from shared.vocabulary import ScheduleKind
 
@@ -151,6 +151,29 @@ def test_streaks_match_a_brute_force_reference(history: tuple[HabitPlan, dict[da
     assert (found.current, found.longest) == (current, longest)
     assert found.longest >= found.current
     assert all(result.outcome is not Outcome.OPEN for result in results[:-1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories(), st.lists(st.floats(0, 1), min_size=1, max_size=3))
+def test_resuming_from_checkpoints_gives_the_full_recomputation(
+    history: tuple[HabitPlan, dict[date, int], date], moments: list[float]
+) -> None:
+    """Recomputations on earlier days, each seeing only the check-ins up to its day and folding
+    what closed into a checkpoint, end where one recomputation of the whole history ends."""
+    plan, counts, today = history
+    span = (today - plan.start_date).days
+    checkpoint = settle([], today)
+    for moment in sorted(moments):
+        day = plan.start_date + timedelta(days=round(span * moment))
+        if checkpoint.through is not None and day <= checkpoint.through:
+            continue
+        seen = {d: n for d, n in counts.items() if d <= day}
+        checkpoint = settle(period_results(plan, seen, day, after=checkpoint.through), day, checkpoint)
+    resumed = streaks(period_results(plan, counts, today, after=checkpoint.through), today, checkpoint)
+    full = streaks(period_results(plan, counts, today), today)
+    assert resumed == full
+    if checkpoint.through is not None:
+        assert checkpoint.through < today
 
 
 def test_an_open_period_never_breaks_and_a_rested_one_is_skipped() -> None:

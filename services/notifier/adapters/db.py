@@ -1,6 +1,6 @@
 """The notifier database: its projection of habits and check-ins, streak state, and unit of work."""
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -14,21 +14,25 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    column,
     func,
-    insert,
     select,
     update,
+    values,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import FromClause
 
 from services.notifier.adapters.kafka_out import event_of
 from services.notifier.domain.announcements import Announcement, StreakState, TrackedHabit
-from services.notifier.domain.streaks import HabitPlan
+from services.notifier.domain.streaks import Checkpoint, HabitPlan
 from services.notifier.service import CheckInRecord
 from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
 from shared.db.inbox import inbox_table
 from shared.db.outbox import outbox_table
+from shared.db.statements import insert_or_skip
 from shared.db.types import UTCDateTime
 from shared.db.unit_of_work import SessionUnitOfWork
 from shared.schedules import Schedule
@@ -74,6 +78,10 @@ streaks = Table(
     Column("longest", Integer, nullable=False),
     Column("broken_period_start", Date),
     Column("next_check_at", UTCDateTime(), comment="when the period in progress closes"),
+    Column("settled_through", Date, comment="last day of the periods folded into settled_*"),
+    Column("settled_run", Integer, nullable=False, server_default="0"),
+    Column("settled_longest", Integer, nullable=False, server_default="0"),
+    Column("plan_version", Integer, comment="the habit version the settled periods were computed for"),
     Index("ix_streaks_next_check", "next_check_at"),
 )
 
@@ -89,21 +97,15 @@ class SqlProjection:
                 newest[habit.id] = habit
         if not newest:
             return
-        stored = dict(
-            (
-                await self._session.execute(
-                    select(habits.c.id, habits.c.version).where(habits.c.id.in_(newest))
-                )
-            ).all()
+        statement = insert_or_skip(self._session, habits)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[habits.c.id],
+                set_={c.name: statement.excluded[c.name] for c in habits.c if c.name != "id"},
+                where=habits.c.version < statement.excluded.version,
+            ),
+            [_habit_row(habit) for habit in newest.values()],
         )
-        fresh = [_habit_row(h) for h in newest.values() if h.id not in stored]
-        if fresh:
-            await self._session.execute(insert(habits), fresh)
-        for habit in newest.values():
-            if habit.id in stored and stored[habit.id] < habit.version:
-                await self._session.execute(
-                    update(habits).where(habits.c.id == habit.id).values(_habit_row(habit))
-                )
 
     async def record_check_ins(self, records: Sequence[CheckInRecord]) -> None:
         latest: dict[str, CheckInRecord] = {}
@@ -112,41 +114,53 @@ class SqlProjection:
             latest[record.id] = record if seen is None or record.reverted else seen
         if not latest:
             return
-        stored = dict(
-            (
-                await self._session.execute(
-                    select(check_ins.c.id, check_ins.c.reverted).where(check_ins.c.id.in_(latest))
-                )
-            ).all()
+        await self._session.execute(
+            insert_or_skip(self._session, check_ins).on_conflict_do_nothing(),
+            [
+                {
+                    "id": r.id,
+                    "owner_id": r.owner_id,
+                    "habit_id": r.habit_id,
+                    "local_date": r.day,
+                    "count": r.count,
+                    "reverted": r.reverted,
+                }
+                for r in latest.values()
+            ],
         )
-        fresh = [
-            {
-                "id": r.id,
-                "owner_id": r.owner_id,
-                "habit_id": r.habit_id,
-                "local_date": r.day,
-                "count": r.count,
-                "reverted": r.reverted,
-            }
-            for r in latest.values()
-            if r.id not in stored
-        ]
-        if fresh:
-            await self._session.execute(insert(check_ins), fresh)
-        reverted = [r.id for r in latest.values() if r.reverted and stored.get(r.id) is False]
+        reverted = [r.id for r in latest.values() if r.reverted]
         if reverted:
             await self._session.execute(
-                update(check_ins).where(check_ins.c.id.in_(reverted)).values(reverted=True)
+                update(check_ins)
+                .where(check_ins.c.id.in_(reverted), check_ins.c.reverted.is_(False))
+                .values(reverted=True)
             )
 
     async def habits(self, *, habit_ids: Collection[str]) -> dict[str, TrackedHabit]:
         rows = await self._session.execute(select(habits).where(habits.c.id.in_(list(habit_ids))))
         return {row["id"]: _habit(row) for row in rows.mappings()}
 
-    async def counts(self, *, habit_ids: Collection[str]) -> dict[str, dict[date, int]]:
+    async def counts(self, *, after: Mapping[str, date | None]) -> dict[str, dict[date, int]]:
+        if not after:
+            return {}
+        pairs = [(habit_id, day or date.min) for habit_id, day in after.items()]
+        wanted: FromClause
+        if self._session.get_bind().dialect.name == "postgresql":
+            # Two array parameters: one cached statement whatever the number of habits.
+            wanted = (
+                func.unnest(
+                    bindparam("habit_ids", [key for key, _ in pairs], type_=ARRAY(String)),
+                    bindparam("after", [day for _, day in pairs], type_=ARRAY(Date)),
+                )
+                .table_valued("habit_id", "after")
+                .render_derived(name="wanted")
+            )
+        else:
+            wanted = values(column("habit_id", String), column("after", Date), name="wanted").data(pairs)
         rows = await self._session.execute(
             select(check_ins.c.habit_id, check_ins.c.local_date, func.sum(check_ins.c.count))
-            .where(check_ins.c.habit_id.in_(list(habit_ids)), check_ins.c.reverted.is_(False))
+            .join(wanted, wanted.c.habit_id == check_ins.c.habit_id)
+            .where(check_ins.c.local_date > wanted.c.after, check_ins.c.reverted.is_(False))
             .group_by(check_ins.c.habit_id, check_ins.c.local_date)
         )
         found: dict[str, dict[date, int]] = {}
@@ -162,6 +176,8 @@ class SqlProjection:
                 longest=row["longest"],
                 broken_period_start=row["broken_period_start"],
                 next_check_at=row["next_check_at"],
+                checkpoint=Checkpoint(row["settled_through"], row["settled_run"], row["settled_longest"]),
+                plan_version=row["plan_version"],
             )
             for row in rows.mappings()
         }
@@ -169,34 +185,28 @@ class SqlProjection:
     async def put_states(self, states: Sequence[tuple[TrackedHabit, StreakState]]) -> None:
         if not states:
             return
-        ids = [habit.id for habit, _ in states]
-        stored = set(
-            (
-                await self._session.execute(select(streaks.c.habit_id).where(streaks.c.habit_id.in_(ids)))
-            ).scalars()
+        statement = insert_or_skip(self._session, streaks)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[streaks.c.habit_id],
+                set_={c.name: statement.excluded[c.name] for c in streaks.c if c.name != "habit_id"},
+            ),
+            [
+                {
+                    "habit_id": habit.id,
+                    "owner_id": habit.owner_id,
+                    "current": state.current,
+                    "longest": state.longest,
+                    "broken_period_start": state.broken_period_start,
+                    "next_check_at": state.next_check_at,
+                    "settled_through": state.checkpoint.through,
+                    "settled_run": state.checkpoint.run,
+                    "settled_longest": state.checkpoint.longest,
+                    "plan_version": state.plan_version,
+                }
+                for habit, state in states
+            ],
         )
-        rows = [
-            {
-                "habit_id": habit.id,
-                "owner_id": habit.owner_id,
-                "current": state.current,
-                "longest": state.longest,
-                "broken_period_start": state.broken_period_start,
-                "next_check_at": state.next_check_at,
-            }
-            for habit, state in states
-        ]
-        fresh = [row for row in rows if row["habit_id"] not in stored]
-        if fresh:
-            await self._session.execute(insert(streaks), fresh)
-        changed = [{**row, "key": row["habit_id"]} for row in rows if row["habit_id"] in stored]
-        if changed:
-            await self._session.execute(
-                update(streaks)
-                .where(streaks.c.habit_id == bindparam("key"))
-                .values({name: bindparam(name) for name in rows[0] if name != "habit_id"}),
-                changed,
-            )
 
     async def due_for_check(self, *, now: datetime, limit: int) -> list[str]:
         statement = (

@@ -4,12 +4,19 @@ Announcements compare the streak as last announced with the streak now, so recom
 announces nothing new, and a missed period is announced as broken once.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from services.notifier.domain.streaks import HabitPlan, Outcome, PeriodResult, Streaks, milestones_between
+from services.notifier.domain.streaks import (
+    Checkpoint,
+    HabitPlan,
+    Outcome,
+    PeriodResult,
+    Streaks,
+    milestones_between,
+)
 
 
 @dataclass(frozen=True)
@@ -27,12 +34,15 @@ class TrackedHabit:
 
 @dataclass(frozen=True)
 class StreakState:
-    """The streak as last announced, and when the clock must look again."""
+    """The streak as last announced, when the clock must look again, and the periods folded so
+    far under version ``plan_version`` of the habit."""
 
     current: int = 0
     longest: int = 0
     broken_period_start: date | None = None
     next_check_at: datetime | None = None
+    checkpoint: Checkpoint = field(default_factory=Checkpoint)
+    plan_version: int | None = None
 
 
 class Kind(StrEnum):
@@ -84,7 +94,11 @@ def next_check(habit: TrackedHabit, now: Streaks) -> datetime | None:
 
 
 def after(
-    before: StreakState, now: Streaks, habit: TrackedHabit, announced: list[Announcement]
+    before: StreakState,
+    now: Streaks,
+    habit: TrackedHabit,
+    announced: list[Announcement],
+    checkpoint: Checkpoint,
 ) -> StreakState:
     broken = next(
         (a.period.period.start for a in announced if a.kind is Kind.BROKEN), before.broken_period_start
@@ -94,4 +108,6 @@ def after(
         longest=max(now.longest, before.longest),
         broken_period_start=broken,
         next_check_at=next_check(habit, now),
+        checkpoint=checkpoint,
+        plan_version=habit.version,
     )

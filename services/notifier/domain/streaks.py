@@ -14,6 +14,10 @@ Paused days inside a period lower its target in proportion, like a partial first
 The *current* streak counts met periods back from the newest one, skipping rested ones, and stops
 at the first missed one (an open period is skipped too; a met one in progress counts). The
 *longest* streak is the longest such run anywhere in the history.
+
+A :class:`Checkpoint` folds the periods that can no longer change, so a recomputation reads only
+the check-ins after it: closed periods change only when a check-in on one of their days, or the
+plan itself, changes, and the caller then starts again from the habit's start.
 """
 
 import math
@@ -71,9 +75,23 @@ class Streaks:
         return self.in_progress is not None and self.in_progress.outcome is Outcome.OPEN and self.is_last_day
 
 
-def period_results(plan: HabitPlan, counts: Mapping[date, int], today: date) -> list[PeriodResult]:
-    """Every period from the habit's start through the one containing ``today``."""
-    periods = periods_between(plan.schedule, plan.start_date, plan.start_date, today)
+@dataclass(frozen=True)
+class Checkpoint:
+    """The streaks of every period through ``through`` (the last day of a closed period): ``run``
+    met periods in a row at its end, ``longest`` anywhere before it. None: nothing folded yet."""
+
+    through: date | None = None
+    run: int = 0
+    longest: int = 0
+
+
+def period_results(
+    plan: HabitPlan, counts: Mapping[date, int], today: date, *, after: date | None = None
+) -> list[PeriodResult]:
+    """Every period from the habit's start (or from the day after ``after``) through the one
+    containing ``today``."""
+    first = plan.start_date if after is None else max(plan.start_date, after + timedelta(days=1))
+    periods = periods_between(plan.schedule, plan.start_date, first, today)
     starts = [period.start for period in periods]
     done = [0] * len(periods)
     for day, count in counts.items():
@@ -100,20 +118,17 @@ def period_results(plan: HabitPlan, counts: Mapping[date, int], today: date) -> 
     return results
 
 
-def streaks(results: Sequence[PeriodResult], today: date) -> Streaks:
-    longest = run = 0
-    for result in results:
-        if result.outcome is Outcome.MET:
-            run += 1
-            longest = max(longest, run)
-        elif result.outcome is Outcome.MISSED:
-            run = 0
+def streaks(results: Sequence[PeriodResult], today: date, start: Checkpoint = Checkpoint()) -> Streaks:
+    """The streaks of ``results``, the periods after ``start``."""
+    longest, _ = _fold(results, start.run, start.longest)
     current = 0
     for result in reversed(results):
         if result.outcome is Outcome.MET:
             current += 1
         elif result.outcome is Outcome.MISSED:
             break
+    else:
+        current += start.run
     closed = [result for result in results if result.period.end < today]
     in_progress = results[-1] if results and results[-1].period.end >= today else None
     return Streaks(
@@ -123,6 +138,28 @@ def streaks(results: Sequence[PeriodResult], today: date) -> Streaks:
         in_progress=in_progress,
         is_last_day=in_progress is not None and in_progress.period.end == today,
     )
+
+
+def settle(results: Sequence[PeriodResult], today: date, start: Checkpoint = Checkpoint()) -> Checkpoint:
+    """Move ``start`` forward over the closed periods of ``results`` except the newest closed one,
+    which is kept out so the next recomputation still sees it (a missed period is announced as
+    broken when it is the newest closed one)."""
+    closed = [result for result in results if result.period.end < today]
+    if len(closed) < 2:
+        return start
+    folded = closed[:-1]
+    longest, run = _fold(folded, start.run, start.longest)
+    return Checkpoint(through=folded[-1].period.end, run=run, longest=longest)
+
+
+def _fold(results: Sequence[PeriodResult], run: int, longest: int) -> tuple[int, int]:
+    for result in results:
+        if result.outcome is Outcome.MET:
+            run += 1
+            longest = max(longest, run)
+        elif result.outcome is Outcome.MISSED:
+            run = 0
+    return longest, run
 
 
 def milestones_between(before: int, after: int) -> list[int]:
