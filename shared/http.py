@@ -1,5 +1,9 @@
-"""What every service's HTTP app shares: health and readiness probes, and a bound on body size."""
+"""What every service's HTTP app shares: health and readiness probes, a bound on body size, and an
+access log that never writes a secret."""
 
+import logging
+import re
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -93,6 +97,47 @@ async def _too_large(max_bytes: int, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+ACCESS_LOG = logging.getLogger("keepwarm.access")
+SECRETS_IN_PATHS = re.compile(r"kwcal_[A-Za-z0-9_-]+")
+"""Bearer secrets that travel in URLs (calendar feed tokens): never written to a log."""
+
+
+def redact(path: str) -> str:
+    return SECRETS_IN_PATHS.sub("[redacted]", path)
+
+
+class AccessLog:
+    """One line per request (method, path with secrets redacted, status, milliseconds); the
+    query string is left out, as it may carry secrets too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def record_status(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            ACCESS_LOG.info(
+                "%s %s %d %.1fms",
+                scope["method"],
+                redact(scope["path"]),
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+
+
 def create_app(
     *,
     title: str,
@@ -106,6 +151,7 @@ def create_app(
     for router in routers:
         app.include_router(router)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(AccessLog)
     return app
 
 

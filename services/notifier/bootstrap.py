@@ -4,12 +4,18 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.notifier import service
 from services.notifier.adapters import db
-from services.notifier.adapters.http import streaks_router
-from services.notifier.adapters.kafka_in import habit_events
+from services.notifier.adapters.http import (
+    calendar_router,
+    feeds_router,
+    install_error_handlers,
+    streaks_router,
+)
+from services.notifier.adapters.kafka_in import contact_events, habit_events
 from services.notifier.adapters.kafka_out import SOURCE
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
@@ -29,6 +35,9 @@ class NotifierSettings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///var/notifier.db"
     http_port: int = 8003
     period_check_interval_s: float = 60.0
+    public_url: str = Field(
+        default="http://127.0.0.1:8003", description="Where calendar apps reach this service (feed URLs)."
+    )
 
 
 def bootstrap(
@@ -53,7 +62,12 @@ def bootstrap(
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.NOTIFIER,
-        routers=[streaks_router(uow=uow, owner=owner, clock=clock)],
+        routers=[
+            streaks_router(uow=uow, owner=owner, clock=clock),
+            feeds_router(uow=uow, owner=owner, clock=clock, public_url=settings.public_url),
+            calendar_router(uow=uow),
+        ],
+        error_handlers=install_error_handlers,
         jobs=[PeriodicJob("closed-periods", settings.period_check_interval_s, closed_periods)],
     )
     runtime.consume(
@@ -63,5 +77,13 @@ def bootstrap(
         inbox=db.inbox,
         batch_handler=habit_events(uow=uow, clock=clock),
         description="Habits and check-ins become the notifier's projection; streaks are recomputed.",
+    )
+    runtime.consume(
+        name="notifier.contacts",
+        topic=topics.contacts,
+        sessions=sessions,
+        inbox=db.inbox,
+        batch_handler=contact_events(uow=uow, clock=clock),
+        description="Contacts, interactions and follow-ups become what the calendar feeds show.",
     )
     return runtime

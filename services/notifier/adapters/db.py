@@ -1,7 +1,7 @@
 """The notifier database: its projection of habits and check-ins, streak state, and unit of work."""
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -13,9 +13,14 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
+    Time,
+    and_,
     bindparam,
     column,
     func,
+    insert,
+    or_,
     select,
     update,
     values,
@@ -25,7 +30,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import FromClause
 
 from services.notifier.adapters.kafka_out import event_of
+from services.notifier.calendars import ContactSeen, FollowUpSeen, InteractionSeen
 from services.notifier.domain.announcements import Announcement, StreakState, TrackedHabit
+from services.notifier.domain.calendar import FollowUpItem, ReminderItem
+from services.notifier.domain.feeds import Feed, Include
 from services.notifier.domain.streaks import Checkpoint, HabitPlan
 from services.notifier.service import CheckInRecord
 from shared.contracts.base import EventData
@@ -37,7 +45,7 @@ from shared.db.types import UTCDateTime
 from shared.db.unit_of_work import SessionUnitOfWork
 from shared.schedules import Schedule
 from shared.time import utc_now
-from shared.vocabulary import ScheduleKind
+from shared.vocabulary import FollowUpStatus, ScheduleKind
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
@@ -55,6 +63,7 @@ habits = Table(
     Column("pauses", JSON, nullable=False),
     Column("archived", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("changed_at", UTCDateTime(), comment="recorded time of the newest version"),
 )
 
 check_ins = Table(
@@ -83,6 +92,81 @@ streaks = Table(
     Column("settled_longest", Integer, nullable=False, server_default="0"),
     Column("plan_version", Integer, comment="the habit version the settled periods were computed for"),
     Index("ix_streaks_next_check", "next_check_at"),
+)
+
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False, index=True),
+    Column("display_name", String(200), nullable=False),
+    Column("company", String(200)),
+    Column("role", String(200)),
+    Column("category", String(32), nullable=False),
+    Column("tie", String(16), nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("cadence_days", Integer, nullable=False),
+    Column("last_interaction_at", UTCDateTime()),
+    Column("archived", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("changed_at", UTCDateTime(), nullable=False),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False),
+    Column("contact_id", String(36), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("direction", String(16), nullable=False),
+    Column("occurred_at", UTCDateTime(), nullable=False),
+    Column("takeaway", Text),
+    Column("deleted", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("changed_at", UTCDateTime(), nullable=False),
+)
+
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False),
+    Column("contact_id", String(36), nullable=False),
+    Column("interaction_id", String(36)),
+    Column("title", String(500), nullable=False),
+    Column("due_at", UTCDateTime(), nullable=False),
+    Column("proposed_times", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("changed_at", UTCDateTime(), nullable=False),
+    Index("ix_follow_ups_owner_status", "owner_id", "status"),
+)
+
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("include", JSON, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("reminder_time", Time, nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True, comment="SHA-256 of the token"),
+    Column("token_hint", String(16), nullable=False, comment="prefix and last characters, to recognise it"),
+    Column("version", Integer, nullable=False, comment="rises when the token or the settings change"),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime()),
+)
+
+calendar_revisions = Table(
+    "calendar_revisions",
+    metadata,
+    Column("owner_id", String(128), primary_key=True),
+    Column("revision", Integer, nullable=False, comment="rises with every change an owner's feeds show"),
+    Column("changed_at", UTCDateTime(), nullable=False),
 )
 
 
@@ -228,8 +312,228 @@ class SqlProjection:
         return [_habit(row) for row in rows.mappings()]
 
 
+class SqlCalendar:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _newest(self, table: Table, rows: list[dict[str, Any]], *, terminal: str | None = None) -> None:
+        """Upsert ``rows``, a stored row giving way only to a higher version (and, with
+        ``terminal``, never unsetting that flag)."""
+        newest: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            if row["id"] not in newest or newest[row["id"]]["version"] < row["version"]:
+                newest[row["id"]] = row
+        if not newest:
+            return
+        statement = insert_or_skip(self._session, table)
+        changes: dict[str, Any] = {c.name: statement.excluded[c.name] for c in table.c if c.name != "id"}
+        if terminal is not None:
+            changes[terminal] = or_(table.c[terminal], statement.excluded[terminal])
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.id], set_=changes, where=table.c.version < statement.excluded.version
+            ),
+            list(newest.values()),
+        )
+
+    async def put_contacts(self, seen: Sequence[ContactSeen]) -> None:
+        await self._newest(
+            contacts,
+            [
+                {
+                    "id": s.contact.id,
+                    "owner_id": s.owner_id,
+                    "display_name": s.contact.display_name,
+                    "company": s.contact.company,
+                    "role": s.contact.role,
+                    "category": s.contact.category.value,
+                    "tie": s.contact.tie.value,
+                    "tags": list(s.contact.tags),
+                    "cadence_days": s.contact.cadence_days,
+                    "last_interaction_at": s.contact.last_interaction_at,
+                    "archived": s.contact.archived,
+                    "version": s.contact.version,
+                    "changed_at": s.recorded_at,
+                }
+                for s in seen
+            ],
+        )
+
+    async def put_interactions(self, seen: Sequence[InteractionSeen]) -> None:
+        await self._newest(
+            interactions,
+            [
+                {
+                    "id": s.interaction.id,
+                    "owner_id": s.owner_id,
+                    "contact_id": s.interaction.contact_id,
+                    "kind": s.interaction.kind.value,
+                    "direction": s.interaction.direction.value,
+                    "occurred_at": s.interaction.occurred_at,
+                    "takeaway": s.interaction.takeaway,
+                    "deleted": s.deleted,
+                    "version": s.interaction.version,
+                    "changed_at": s.recorded_at,
+                }
+                for s in seen
+            ],
+            terminal="deleted",
+        )
+
+    async def put_follow_ups(self, seen: Sequence[FollowUpSeen]) -> None:
+        await self._newest(
+            follow_ups,
+            [
+                {
+                    "id": s.follow_up.id,
+                    "owner_id": s.owner_id,
+                    "contact_id": s.follow_up.contact_id,
+                    "interaction_id": s.follow_up.interaction_id,
+                    "title": s.follow_up.title,
+                    "due_at": s.follow_up.due_at,
+                    "proposed_times": [t.isoformat() for t in s.follow_up.proposed_times],
+                    "status": s.follow_up.status.value,
+                    "version": s.follow_up.version,
+                    "changed_at": s.recorded_at,
+                }
+                for s in seen
+            ],
+        )
+
+    async def touch(self, owner_ids: Collection[str], *, now: datetime) -> None:
+        if not owner_ids:
+            return
+        statement = insert_or_skip(self._session, calendar_revisions)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[calendar_revisions.c.owner_id],
+                set_={
+                    "revision": calendar_revisions.c.revision + 1,
+                    "changed_at": statement.excluded.changed_at,
+                },
+            ),
+            [{"owner_id": owner_id, "revision": 1, "changed_at": now} for owner_id in sorted(owner_ids)],
+        )
+
+    async def add_feed(self, feed: Feed, *, token_hash: str) -> None:
+        await self._session.execute(insert(calendar_feeds).values(_feed_row(feed), token_hash=token_hash))
+
+    async def update_feed(self, feed: Feed, *, token_hash: str | None = None) -> None:
+        row = _feed_row(feed)
+        if token_hash is not None:
+            row["token_hash"] = token_hash
+        await self._session.execute(
+            update(calendar_feeds)
+            .where(calendar_feeds.c.id == feed.id, calendar_feeds.c.owner_id == feed.owner_id)
+            .values(row)
+        )
+
+    async def feeds_of(self, *, owner_id: str) -> list[Feed]:
+        rows = await self._session.execute(
+            select(calendar_feeds)
+            .where(calendar_feeds.c.owner_id == owner_id, calendar_feeds.c.revoked_at.is_(None))
+            .order_by(calendar_feeds.c.created_at, calendar_feeds.c.id)
+        )
+        return [_feed(row) for row in rows.mappings()]
+
+    async def feed(self, *, owner_id: str, feed_id: str) -> Feed | None:
+        row = (
+            (
+                await self._session.execute(
+                    select(calendar_feeds).where(
+                        calendar_feeds.c.id == feed_id, calendar_feeds.c.owner_id == owner_id
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else _feed(row)
+
+    async def feed_by_token_hash(self, digest: str) -> tuple[Feed, str, int, datetime | None] | None:
+        row = (
+            (
+                await self._session.execute(
+                    select(
+                        calendar_feeds,
+                        calendar_revisions.c.revision,
+                        calendar_revisions.c.changed_at.label("seen"),
+                    )
+                    .outerjoin(calendar_revisions, calendar_revisions.c.owner_id == calendar_feeds.c.owner_id)
+                    .where(calendar_feeds.c.token_hash == digest, calendar_feeds.c.revoked_at.is_(None))
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return _feed(row), row["token_hash"], row["revision"] or 0, row["seen"]
+
+    async def follow_up_items(self, *, owner_id: str, follow_up_id: str | None = None) -> list[FollowUpItem]:
+        statement = (
+            select(
+                follow_ups,
+                contacts.c.display_name,
+                contacts.c.version.label("contact_version"),
+                contacts.c.changed_at.label("contact_changed_at"),
+                interactions.c.takeaway,
+            )
+            .join(contacts, contacts.c.id == follow_ups.c.contact_id)
+            .outerjoin(
+                interactions,
+                and_(interactions.c.id == follow_ups.c.interaction_id, interactions.c.deleted.is_(False)),
+            )
+            .where(
+                follow_ups.c.owner_id == owner_id,
+                follow_ups.c.status == FollowUpStatus.OPEN.value,
+                contacts.c.archived.is_(False),
+            )
+            .order_by(follow_ups.c.due_at, follow_ups.c.id)
+        )
+        if follow_up_id is not None:
+            statement = statement.where(follow_ups.c.id == follow_up_id)
+        return [
+            FollowUpItem(
+                id=row["id"],
+                contact_name=row["display_name"],
+                title=row["title"],
+                due_at=row["due_at"],
+                proposed_times=tuple(datetime.fromisoformat(t) for t in row["proposed_times"]),
+                takeaway=row["takeaway"],
+                sequence=row["version"] + row["contact_version"] - 2,
+                modified_at=max(row["changed_at"], row["contact_changed_at"]),
+            )
+            for row in (await self._session.execute(statement)).mappings()
+        ]
+
+    async def reminder_items(self, *, owner_id: str) -> list[ReminderItem]:
+        rows = await self._session.execute(
+            select(habits)
+            .where(habits.c.owner_id == owner_id, habits.c.archived.is_(False))
+            .order_by(habits.c.start_date, habits.c.id)
+        )
+        items = []
+        for row in rows.mappings():
+            habit = _habit(row)
+            items.append(
+                ReminderItem(
+                    id=habit.id,
+                    name=habit.name,
+                    schedule=habit.plan.schedule,
+                    timezone=habit.timezone,
+                    start_date=habit.plan.start_date,
+                    pauses=habit.plan.pauses,
+                    sequence=habit.version - 1,
+                    modified_at=row["changed_at"] or datetime(2000, 1, 1, tzinfo=UTC),
+                )
+            )
+        return items
+
+
 class SqlUnitOfWork(SessionUnitOfWork):
     projection: SqlProjection
+    calendar: SqlCalendar
 
     def __init__(self, *args: Any, clock: Callable[[], datetime] = utc_now, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -237,6 +541,7 @@ class SqlUnitOfWork(SessionUnitOfWork):
 
     def bind(self, session: AsyncSession) -> None:
         self.projection = SqlProjection(session)
+        self.calendar = SqlCalendar(session)
 
     def event_of(self, change: tuple[TrackedHabit, Announcement]) -> EventData:
         habit, announcement = change
@@ -260,6 +565,7 @@ def _habit_row(habit: TrackedHabit) -> dict[str, Any]:
         "pauses": [[start.isoformat(), end.isoformat() if end else None] for start, end in habit.plan.pauses],
         "archived": habit.archived,
         "version": habit.version,
+        "changed_at": habit.changed_at,
     }
 
 
@@ -285,4 +591,37 @@ def _habit(row: Any) -> TrackedHabit:
         ),
         archived=row["archived"],
         version=row["version"],
+        changed_at=row["changed_at"],
+    )
+
+
+def _feed_row(feed: Feed) -> dict[str, Any]:
+    return {
+        "id": feed.id,
+        "owner_id": feed.owner_id,
+        "name": feed.name,
+        "include": sorted(feed.include),
+        "timezone": feed.timezone,
+        "reminder_time": feed.reminder_time,
+        "token_hint": feed.token_hint,
+        "version": feed.version,
+        "created_at": feed.created_at,
+        "updated_at": feed.updated_at,
+        "revoked_at": feed.revoked_at,
+    }
+
+
+def _feed(row: Any) -> Feed:
+    return Feed(
+        id=row["id"],
+        owner_id=row["owner_id"],
+        name=row["name"],
+        include=frozenset(Include(value) for value in row["include"]),
+        timezone=row["timezone"],
+        reminder_time=row["reminder_time"],
+        token_hint=row["token_hint"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        revoked_at=row["revoked_at"],
     )

@@ -1,23 +1,26 @@
-"""What the notifier consumes: the habits stream becomes its own projection, and each batch
-recomputes the streaks it touched, once per habit."""
+"""What the notifier consumes: the habits stream becomes its own projection (each batch
+recomputes the streaks it touched, once per habit), and the contacts stream the copy of
+contacts, interactions and follow-ups its calendars show."""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notifier import service
+from services.notifier import calendars, service
 from services.notifier.adapters.db import SqlUnitOfWork
+from services.notifier.calendars import ContactSeen, FollowUpSeen, InteractionSeen
 from services.notifier.domain.announcements import TrackedHabit
 from services.notifier.domain.streaks import HabitPlan
 from services.notifier.service import CheckInRecord
 from shared.contracts.base import EventData
+from shared.contracts.contacts import ContactEvent, FollowUpEvent, InteractionDeleted, InteractionEvent
 from shared.contracts.habits import CheckInEvent, HabitCheckInReverted, HabitEvent, HabitSnapshot
 from shared.kafka.consumer import BatchHandler
 from shared.schedules import Schedule
 
 
-def tracked(owner_id: str, snapshot: HabitSnapshot) -> TrackedHabit:
+def tracked(owner_id: str, snapshot: HabitSnapshot, recorded_at: datetime | None = None) -> TrackedHabit:
     schedule = snapshot.schedule
     return TrackedHabit(
         id=snapshot.id,
@@ -36,6 +39,7 @@ def tracked(owner_id: str, snapshot: HabitSnapshot) -> TrackedHabit:
         ),
         archived=snapshot.archived,
         version=snapshot.version,
+        changed_at=recorded_at,
     )
 
 
@@ -56,10 +60,39 @@ def habit_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], dateti
             for event in habit_events
             if isinstance(event, CheckInEvent)
         ]
+        work = uow().within(session)
+        now = clock()
         await service.project(
-            work=uow().within(session),
-            habits=[tracked(event.owner_id, event.habit) for event in habit_events],
+            work=work,
+            habits=[tracked(event.owner_id, event.habit, event.recorded_at) for event in habit_events],
             check_ins=check_ins,
+            now=now,
+        )
+        # Check-ins do not change a reminder; everything else about a habit may.
+        changed = {event.owner_id for event in habit_events if not isinstance(event, CheckInEvent)}
+        await work.calendar.touch(changed, now=now)
+
+    return apply
+
+
+def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> BatchHandler:
+    """Translate a batch of contacts-stream events into the calendar projection."""
+
+    async def apply(session: AsyncSession, events: Sequence[EventData]) -> None:
+        found = [event for event in events if isinstance(event, ContactEvent)]
+        await calendars.project(
+            work=uow().within(session),
+            contacts=[ContactSeen(e.owner_id, e.recorded_at, e.contact) for e in found],
+            interactions=[
+                InteractionSeen(e.owner_id, e.recorded_at, e.interaction, isinstance(e, InteractionDeleted))
+                for e in found
+                if isinstance(e, InteractionEvent)
+            ],
+            follow_ups=[
+                FollowUpSeen(e.owner_id, e.recorded_at, e.follow_up)
+                for e in found
+                if isinstance(e, FollowUpEvent)
+            ],
             now=clock(),
         )
 

@@ -30,6 +30,7 @@ class TrackedHabit:
     plan: HabitPlan
     archived: bool
     version: int
+    changed_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,237 @@
+"""Calendar use cases: keep the notifier's copy of contacts, interactions and follow-ups from the
+contacts stream, and serve each owner's feeds (create, rotate, revoke, render)."""
+
+import uuid
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, time
+from typing import Protocol
+
+from services.notifier.domain.calendar import (
+    FeedView,
+    FollowUpItem,
+    ReminderItem,
+    render_feed,
+    render_follow_up,
+)
+from services.notifier.domain.feeds import (
+    Feed,
+    Include,
+    checked_settings,
+    entity_tag,
+    new_token,
+    plausible_token,
+    same_hash,
+    token_hash,
+    token_hint,
+)
+from shared.contracts.contacts import ContactSnapshot, FollowUpSnapshot, InteractionSnapshot
+from shared.schedules import zone
+
+
+class NotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A snapshot from the contacts stream, with its owner and when it was recorded."""
+
+    owner_id: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactSeen(Seen):
+    contact: ContactSnapshot
+
+
+@dataclass(frozen=True)
+class InteractionSeen(Seen):
+    interaction: InteractionSnapshot
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class FollowUpSeen(Seen):
+    follow_up: FollowUpSnapshot
+
+
+class CalendarStore(Protocol):
+    async def put_contacts(self, seen: Sequence[ContactSeen]) -> None:
+        """Newest version wins."""
+        ...
+
+    async def put_interactions(self, seen: Sequence[InteractionSeen]) -> None:
+        """Newest version wins; a deleted interaction stays deleted."""
+        ...
+
+    async def put_follow_ups(self, seen: Sequence[FollowUpSeen]) -> None:
+        """Newest version wins."""
+        ...
+
+    async def touch(self, owner_ids: Collection[str], *, now: datetime) -> None:
+        """Raise the revision of what these owners' feeds show."""
+        ...
+
+    async def add_feed(self, feed: Feed, *, token_hash: str) -> None: ...
+    async def update_feed(self, feed: Feed, *, token_hash: str | None = None) -> None: ...
+    async def feeds_of(self, *, owner_id: str) -> list[Feed]: ...
+    async def feed(self, *, owner_id: str, feed_id: str) -> Feed | None: ...
+    async def feed_by_token_hash(self, digest: str) -> tuple[Feed, str, int, datetime | None] | None:
+        """The live (unrevoked) feed with this token hash, its stored hash, and the owner's
+        revision and when it last changed."""
+        ...
+
+    async def follow_up_items(self, *, owner_id: str, follow_up_id: str | None = None) -> list[FollowUpItem]:
+        """Open follow-ups of contacts that are not archived."""
+        ...
+
+    async def reminder_items(self, *, owner_id: str) -> list[ReminderItem]:
+        """Habits that are not archived."""
+        ...
+
+
+class CalendarWork(Protocol):
+    @property
+    def calendar(self) -> CalendarStore: ...
+
+    async def commit(self) -> None: ...
+    async def __aenter__(self) -> "CalendarWork": ...
+    async def __aexit__(self, *exc: object) -> None: ...
+
+
+CalendarWorkFactory = Callable[[], CalendarWork]
+
+
+async def project(
+    *,
+    work: CalendarWork,
+    contacts: Sequence[ContactSeen],
+    interactions: Sequence[InteractionSeen],
+    follow_ups: Sequence[FollowUpSeen],
+    now: datetime,
+) -> None:
+    """Take a batch of the contacts stream into the projection."""
+    await work.calendar.put_contacts(contacts)
+    await work.calendar.put_interactions(interactions)
+    await work.calendar.put_follow_ups(follow_ups)
+    await work.calendar.touch({seen.owner_id for seen in (*contacts, *interactions, *follow_ups)}, now=now)
+
+
+@dataclass(frozen=True)
+class IssuedFeed:
+    feed: Feed
+    token: str
+    """Shown once; only its hash is kept."""
+
+
+async def create_feed(
+    *,
+    uow: CalendarWorkFactory,
+    owner_id: str,
+    name: str,
+    include: frozenset[Include],
+    timezone: str,
+    reminder_time: time,
+    now: datetime,
+) -> IssuedFeed:
+    name = checked_settings(name, include, timezone)
+    token = new_token()
+    feed = Feed(
+        id=str(uuid.uuid4()),
+        owner_id=owner_id,
+        name=name,
+        include=include,
+        timezone=timezone,
+        reminder_time=reminder_time,
+        token_hint=token_hint(token),
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    async with uow() as work:
+        await work.calendar.add_feed(feed, token_hash=token_hash(token))
+        await work.commit()
+    return IssuedFeed(feed, token)
+
+
+async def list_feeds(*, uow: CalendarWorkFactory, owner_id: str) -> list[Feed]:
+    async with uow() as work:
+        return await work.calendar.feeds_of(owner_id=owner_id)
+
+
+async def rotate_feed(*, uow: CalendarWorkFactory, owner_id: str, feed_id: str, now: datetime) -> IssuedFeed:
+    """A new token for the feed; the old URL stops working at once."""
+    token = new_token()
+    async with uow() as work:
+        feed = await _live_feed(work, owner_id, feed_id)
+        feed = replace(feed, token_hint=token_hint(token), version=feed.version + 1, updated_at=now)
+        await work.calendar.update_feed(feed, token_hash=token_hash(token))
+        await work.commit()
+    return IssuedFeed(feed, token)
+
+
+async def revoke_feed(*, uow: CalendarWorkFactory, owner_id: str, feed_id: str, now: datetime) -> None:
+    async with uow() as work:
+        feed = await _live_feed(work, owner_id, feed_id)
+        await work.calendar.update_feed(
+            replace(feed, version=feed.version + 1, updated_at=now, revoked_at=now)
+        )
+        await work.commit()
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """What a conditional request needs: computed from two indexed rows, no items read."""
+
+    feed: Feed
+    etag: str
+    last_modified: datetime
+
+
+async def feed_version(*, uow: CalendarWorkFactory, token: str) -> FeedVersion:
+    """The feed behind ``token``; NotFound for an unknown or revoked token."""
+    if not plausible_token(token):
+        raise NotFound("feed")
+    async with uow() as work:
+        found = await work.calendar.feed_by_token_hash(token_hash(token))
+    if found is None or not same_hash(found[1], token):
+        raise NotFound("feed")
+    feed, _, revision, changed_at = found
+    modified = max(feed.updated_at, changed_at) if changed_at else feed.updated_at
+    return FeedVersion(feed, entity_tag(feed, revision), modified)
+
+
+async def render(*, uow: CalendarWorkFactory, feed: Feed) -> str:
+    async with uow() as work:
+        follow_ups = (
+            await work.calendar.follow_up_items(owner_id=feed.owner_id)
+            if Include.FOLLOW_UPS in feed.include
+            else []
+        )
+        reminders = (
+            await work.calendar.reminder_items(owner_id=feed.owner_id)
+            if Include.HABITS in feed.include
+            else []
+        )
+    return render_feed(FeedView(feed.name, feed.timezone, feed.reminder_time), follow_ups, reminders)
+
+
+async def follow_up_download(
+    *, uow: CalendarWorkFactory, owner_id: str, follow_up_id: str, timezone: str
+) -> str:
+    """One open follow-up as an .ics file; NotFound if it is not the owner's or not open."""
+    zone(timezone)
+    async with uow() as work:
+        items = await work.calendar.follow_up_items(owner_id=owner_id, follow_up_id=follow_up_id)
+    if not items:
+        raise NotFound("follow-up")
+    return render_follow_up(items[0], timezone)
+
+
+async def _live_feed(work: CalendarWork, owner_id: str, feed_id: str) -> Feed:
+    feed = await work.calendar.feed(owner_id=owner_id, feed_id=feed_id)
+    if feed is None or feed.revoked_at is not None:
+        raise NotFound("feed")
+    return feed
