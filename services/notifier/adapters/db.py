@@ -416,7 +416,9 @@ class SqlCalendar:
         )
 
     async def add_feed(self, feed: Feed, *, token_hash: str) -> None:
-        await self._session.execute(insert(calendar_feeds).values(_feed_row(feed), token_hash=token_hash))
+        await self._session.execute(
+            insert(calendar_feeds).values({**_feed_row(feed), "token_hash": token_hash})
+        )
 
     async def update_feed(self, feed: Feed, *, token_hash: str | None = None) -> None:
         row = _feed_row(feed)

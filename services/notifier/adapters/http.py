@@ -16,6 +16,7 @@ from services.notifier.domain.streaks import Outcome, PeriodResult
 from services.notifier.service import StreakView, UnitOfWorkFactory
 from shared import http
 from shared.errors import DomainError
+from shared.schedules import InvalidSchedule
 
 
 class PeriodOut(BaseModel):
@@ -224,4 +225,6 @@ def not_modified(request: Request, version: FeedVersion) -> bool:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    http.install_error_handlers(app, not_found=(NotFound,), conflict=(), unprocessable=(DomainError,))
+    http.install_error_handlers(
+        app, not_found=(NotFound,), conflict=(), unprocessable=(DomainError, InvalidSchedule)
+    )

@@ -1,0 +1,83 @@
+"""Contacts-stream events as the contacts service writes them, for the notifier's tests."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.notifier.adapters import db
+from services.notifier.adapters.kafka_in import contact_events
+from shared.contracts import contacts as contract
+from shared.contracts.base import EventData
+from shared.db.engine import session_factory
+from shared.kafka.cloudevents import CloudEvent
+from shared.runtime import ServiceRuntime
+from shared.vocabulary import Category, Direction, FollowUpStatus, InteractionKind, Tie, Warmth
+
+RECORDED = datetime(2026, 3, 2, 8, tzinfo=UTC)
+
+
+def contact(
+    contact_id: str = "c1", *, name: str = "Ada Lovelace", version: int = 1, **fields: Any
+) -> contract.ContactSnapshot:
+    return contract.ContactSnapshot(
+        id=contact_id,
+        display_name=name,
+        category=Category.MENTOR,
+        tie=Tie.WEAK,
+        warmth=Warmth.WARM,
+        cadence_days=60,
+        version=version,
+        **fields,
+    )
+
+
+def interaction(takeaway: str, *, contact_id: str = "c1") -> contract.InteractionSnapshot:
+    return contract.InteractionSnapshot(
+        id="i1",
+        contact_id=contact_id,
+        kind=InteractionKind.COFFEE_OR_CALL,
+        direction=Direction.OUTBOUND,
+        occurred_at=RECORDED - timedelta(days=1),
+        takeaway=takeaway,
+        version=1,
+    )
+
+
+def follow_up(
+    follow_up_id: str = "f1",
+    *,
+    due_at: datetime,
+    version: int = 1,
+    status: FollowUpStatus = FollowUpStatus.OPEN,
+    contact_id: str = "c1",
+    interaction_id: str | None = "i1",
+) -> contract.FollowUpSnapshot:
+    return contract.FollowUpSnapshot(
+        id=follow_up_id,
+        contact_id=contact_id,
+        interaction_id=interaction_id,
+        title="Send the paper we talked about",
+        due_at=due_at,
+        proposed_times=(due_at + timedelta(days=2),),
+        status=status,
+        version=version,
+    )
+
+
+def envelope(event: EventData) -> CloudEvent:
+    return CloudEvent.of(event, source="/keepwarm/contacts")
+
+
+def at(owner_id: str, recorded_at: datetime = RECORDED) -> dict[str, Any]:
+    return {"owner_id": owner_id, "occurred_at": recorded_at, "recorded_at": recorded_at}
+
+
+async def apply(runtime: ServiceRuntime, events: list[EventData], now: datetime) -> None:
+    """Apply contacts-stream events as the notifier's consumer would, without Kafka."""
+    sessions = session_factory(runtime.engine)
+
+    def uow() -> db.SqlUnitOfWork:
+        return db.SqlUnitOfWork(sessions, outbox=db.outbox, topic="unused", source="/test", clock=lambda: now)
+
+    handler = contact_events(uow=uow, clock=lambda: now)
+    async with sessions.begin() as session:
+        await handler(session, events)
