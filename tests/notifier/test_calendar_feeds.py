@@ -6,7 +6,6 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-import icalendar
 import pytest
 from sqlalchemy import func, select
 
@@ -14,6 +13,7 @@ from services.notifier.adapters import db
 from shared.contracts import contacts as contract
 from shared.vocabulary import FollowUpStatus
 from tests.api import Api, assert_routes_are_owner_scoped
+from tests.calendars import parse
 from tests.notifier.stream import apply, at, contact, follow_up, interaction
 
 OWNER = "student-1"
@@ -28,7 +28,8 @@ async def new_feed(api: Api, **body: Any) -> dict[str, Any]:
 
 
 def path_of(feed: dict[str, Any]) -> str:
-    return "/" + feed["url"].split("/", 3)[3]
+    url: str = feed["url"]
+    return "/" + url.split("/", 3)[3]
 
 
 async def seed(api: Api) -> None:
@@ -69,7 +70,7 @@ async def test_a_feed_url_is_shown_once_and_serves_the_owners_follow_ups(api: Ap
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert response.headers["cache-control"] == "private, no-cache"
     assert response.headers["referrer-policy"] == "no-referrer"
-    calendar = icalendar.Calendar.from_ical(response.text)
+    calendar = parse(response.text)
     [event] = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]) == "Follow up with Ada Lovelace"
     assert "Takeaway: Ask about the engine" in str(event["DESCRIPTION"])
@@ -107,7 +108,7 @@ async def test_conditional_requests_answer_304_until_something_changes(api: Api)
     assert changed.status_code == 200
     assert changed.headers["etag"] != etag
     assert changed.headers["last-modified"] != modified
-    assert icalendar.Calendar.from_ical(changed.text).walk("VEVENT") == []
+    assert parse(changed.text).walk("VEVENT") == []
 
 
 async def test_rotation_retires_the_old_url_and_revocation_the_feed(api: Api) -> None:

@@ -4,9 +4,7 @@ habit reminders, which stay at their local time across DST in every zone."""
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import icalendar
 import pytest
-import recurring_ical_events
 
 from services.notifier.domain.calendar import (
     FeedView,
@@ -18,6 +16,7 @@ from services.notifier.domain.calendar import (
 )
 from shared.schedules import Schedule
 from shared.vocabulary import ScheduleKind
+from tests.calendars import expand, parse
 
 CHANGED = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 
@@ -53,10 +52,9 @@ def follow_up(**fields: object) -> FollowUpItem:
 
 
 def occurrences(text: str, first: date, last: date) -> list[datetime]:
-    calendar = icalendar.Calendar.from_ical(text)
     return sorted(
         event["DTSTART"].dt
-        for event in recurring_ical_events.of(calendar).between(first, last)
+        for event in expand(text, first, last)
         if str(event["SUMMARY"]).startswith("Habit")
     )
 
@@ -68,7 +66,7 @@ def test_a_feed_parses_with_its_refresh_hints_alarm_and_escaped_text() -> None:
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert text.endswith("END:VCALENDAR\r\n")
     assert "\n" not in text.replace("\r\n", "")
-    calendar = icalendar.Calendar.from_ical(text)
+    calendar = parse(text)
     assert str(calendar["X-WR-CALNAME"]) == "KeepWarm: mine"
     assert calendar["REFRESH-INTERVAL"].dt == timedelta(hours=1)
     assert str(calendar["X-PUBLISHED-TTL"]) == "PT1H"
@@ -142,7 +140,7 @@ def test_the_reminder_time_is_the_feeds() -> None:
 
 
 def test_a_single_follow_up_downloads_as_its_own_calendar() -> None:
-    calendar = icalendar.Calendar.from_ical(render_follow_up(follow_up(proposed_times=(), takeaway=None)))
+    calendar = parse(render_follow_up(follow_up(proposed_times=(), takeaway=None)))
     [event] = calendar.walk("VEVENT")
     assert str(event["UID"]) == "follow-up-f1@keepwarm"
     assert str(event["DESCRIPTION"]) == "Send the notes; ask about the engine, as promised"
