@@ -1,0 +1,194 @@
+"""Keep-alive prompts: when a contact is due for a touch, what to suggest, and when to hold back.
+
+**Due.** A contact is due when its last interaction (when it happened, not when it was logged) is
+older than its cadence. The cadence is the contact's own (the contacts service gives each contact
+one: per tie by default, or the owner's choice for that person); an owner may replace the default
+of a whole tie. A dormant contact gets a revival prompt instead of a plain check-in. A contact
+never met yet is due from when it was added.
+
+**Suggestion.** One concrete give-first action that fits the person: something on one of their
+tags, congratulations on news at their company, one specific question about their role, an
+introduction, or a revival opener for a dormant tie. The suggestion never repeats the kind of the
+previous one for the same contact, and rotates through the tags.
+
+**Politeness.** After two outbound touches in a row that got no answer, the contact is held
+until they answer (an inbound interaction) or the owner resets it. Nudges wait out the owner's
+quiet hours, in the owner's zone (DST included), and at most ``daily_limit`` go out per local day.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from shared.vocabulary import Category, Direction, Tie
+
+DEFAULT_CADENCE = {Tie.STRONG: 21, Tie.WEAK: 60, Tie.DORMANT: 180}
+UNANSWERED_LIMIT = 2
+
+
+class SuggestionKind(StrEnum):
+    SHARE = "share"
+    CONGRATULATE = "congratulate"
+    ASK = "ask"
+    INTRODUCE = "introduce"
+    REVIVE = "revive"
+    CHECK_IN = "check_in"
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the notifier knows of a contact."""
+
+    id: str
+    name: str
+    tie: Tie
+    category: Category
+    cadence_days: int
+    added_at: datetime
+    last_interaction_at: datetime | None = None
+    company: str | None = None
+    role: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Touch:
+    direction: Direction
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: SuggestionKind
+    text: str
+    topic: str | None = None
+
+
+def cadence(person: Person, owner_cadence: dict[Tie, int] | None = None) -> int:
+    """The person's cadence in days: their own if it differs from the tie's default, else the
+    owner's choice for the tie, else the default."""
+    default = DEFAULT_CADENCE[person.tie]
+    if person.cadence_days != default or not owner_cadence:
+        return person.cadence_days
+    return owner_cadence.get(person.tie, default)
+
+
+def due_at(person: Person, owner_cadence: dict[Tie, int] | None = None) -> datetime:
+    since = person.last_interaction_at or person.added_at
+    if person.last_interaction_at is None:
+        return since
+    return since + timedelta(days=cadence(person, owner_cadence))
+
+
+def unanswered(touches: Sequence[Touch]) -> int:
+    """Outbound touches since the contact last answered (the newest inbound interaction)."""
+    count = 0
+    for touch in sorted(touches, key=lambda t: t.occurred_at, reverse=True):
+        if touch.direction is Direction.INBOUND:
+            break
+        if touch.direction is Direction.OUTBOUND:
+            count += 1
+    return count
+
+
+def held_back(touches: Sequence[Touch], *, reset_at: datetime | None = None) -> bool:
+    """Two unanswered outbound touches in a row (after the owner's last reset) hold a contact."""
+    counted = [t for t in touches if reset_at is None or t.occurred_at > reset_at]
+    return unanswered(counted) >= UNANSWERED_LIMIT
+
+
+def suggest(person: Person, previous: Suggestion | None = None) -> Suggestion:
+    """The first fitting suggestion whose kind differs from the previous one's."""
+    options = _options(person, previous)
+    for option in options:
+        if previous is None or option.kind is not previous.kind:
+            return option
+    return options[0]
+
+
+def _options(person: Person, previous: Suggestion | None) -> list[Suggestion]:
+    name = person.name
+    options: list[Suggestion] = []
+    if person.tie is Tie.DORMANT:
+        options.append(
+            Suggestion(
+                SuggestionKind.REVIVE,
+                f"Reconnect with {name}: recall one thing from your last conversation and ask what "
+                "they are working on now.",
+            )
+        )
+    if person.tags:
+        topics = sorted(person.tags)
+        start = (
+            (topics.index(previous.topic) + 1) % len(topics) if previous and previous.topic in topics else 0
+        )
+        topic = topics[start]
+        options.append(
+            Suggestion(SuggestionKind.SHARE, f"Send {name} something worth reading on {topic}.", topic=topic)
+        )
+    if person.company:
+        options.append(
+            Suggestion(
+                SuggestionKind.CONGRATULATE,
+                f"Look for news at {person.company} and congratulate {name} on it.",
+            )
+        )
+    if person.role:
+        options.append(
+            Suggestion(
+                SuggestionKind.ASK,
+                f"Ask {name} one specific question about their work as {person.role}.",
+            )
+        )
+    if person.category in (Category.PEER, Category.ALUMNI, Category.EXISTING_NETWORK) or person.tags:
+        options.append(
+            Suggestion(
+                SuggestionKind.INTRODUCE,
+                f"Offer {name} an introduction to someone in your network they would enjoy meeting.",
+            )
+        )
+    options.append(
+        Suggestion(SuggestionKind.CHECK_IN, f"Send {name} a short note: what has changed for them lately?")
+    )
+    return options
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """Local times between which nothing is sent; ``start`` after ``end`` spans midnight."""
+
+    start: time = time(21, 0)
+    end: time = time(8, 0)
+
+    def contains(self, local: time) -> bool:
+        if self.start == self.end:
+            return False
+        if self.start < self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+
+def next_allowed(moment: datetime, zone: str, quiet: QuietHours) -> datetime:
+    """``moment`` if it is outside quiet hours in ``zone``, else when they end (local wall time,
+    so DST shifts the instant, not the hour)."""
+    tz = ZoneInfo(zone)
+    local = moment.astimezone(tz)
+    if not quiet.contains(local.time().replace(tzinfo=None)):
+        return moment
+    day = local.date() if local.time() < quiet.end else local.date() + timedelta(days=1)
+    return _wall(day, quiet.end, tz)
+
+
+def _wall(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The instant of a local wall time; in a DST gap, the first instant after it."""
+    candidate = datetime.combine(day, at, tz)
+    back = candidate.astimezone(ZoneInfo("UTC")).astimezone(tz)
+    if back.replace(tzinfo=None) != candidate.replace(tzinfo=None):
+        return candidate.astimezone(ZoneInfo("UTC")).astimezone(tz)
+    return candidate
+
+
+def within_daily_limit(sent_today: int, limit: int) -> bool:
+    return sent_today < limit
