@@ -52,6 +52,7 @@ from shared.localinfra.processes import free_port
 from shared.runtime import Role
 from shared.settings import KafkaSettings
 from shared.vocabulary import HabitMeasure, ScheduleKind
+from tests.api import until_ready
 from tests.infrastructure import postgres_server
 from tests.notifier.stream import contact, follow_up, interaction
 
@@ -199,13 +200,7 @@ async def measure(postgres_admin: str, follow_ups: int, habits: int, rounds: int
     results: dict[str, float] = {}
     try:
         async with httpx.AsyncClient(base_url=settings.public_url, timeout=30) as client:
-            async with asyncio.timeout(30):
-                while True:
-                    try:
-                        if (await client.get("/readyz")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        await asyncio.sleep(0.1)
+            await until_ready(client)
             owner = {"Authorization": f"Bearer {mint_token(secret=DEVELOPMENT_SECRET, owner_id=OWNER)}"}
             created = (
                 await client.post("/v1/calendar-feeds", json={"timezone": "Europe/Berlin"}, headers=owner)

@@ -24,7 +24,6 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select, text
@@ -37,7 +36,6 @@ from services.notifier.bootstrap import NotifierSettings, bootstrap
 from shared.contracts import habits as contract
 from shared.contracts.base import EventData
 from shared.db.engine import create_engine, session_factory
-from shared.db.migrations import upgrade
 from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.consumer import EventConsumer
@@ -136,8 +134,9 @@ async def notifier_consume(settings: NotifierSettings, *, name: str, total: int,
 
 async def inbox_only_consume(settings: NotifierSettings, *, total: int) -> Measurement:
     """The floor of any consumer here: decode and claim each event in the inbox, apply nothing."""
-    engine = create_engine(settings.database_url)
-    await upgrade(engine, Path(__file__).parent.parent / "services/notifier/migrations")
+    runtime = bootstrap(settings)
+    await runtime.migrate()
+    engine = runtime.engine
 
     async def nothing(_session: AsyncSession, _events: Sequence[EventData]) -> None:
         return None

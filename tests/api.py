@@ -1,5 +1,6 @@
 """A service's HTTP app in-process (httpx over ASGI) with a controllable clock and minted tokens."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -81,3 +82,15 @@ async def outbox_count(api: Api, outbox: Any) -> int:
     async with api.runtime.engine.connect() as connection:
         count: int = await connection.scalar(select(func.count()).select_from(outbox)) or 0
         return count
+
+
+async def until_ready(client: httpx.AsyncClient, timeout_s: float = 30) -> None:
+    """Wait until a service started over real HTTP answers ``/readyz`` with 200."""
+    async with asyncio.timeout(timeout_s):
+        while True:
+            try:
+                if (await client.get("/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)

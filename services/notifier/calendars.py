@@ -57,21 +57,24 @@ class FollowUpSeen(Seen):
     follow_up: FollowUpSnapshot
 
 
-class CalendarStore(Protocol):
-    async def put_contacts(self, seen: Sequence[ContactSeen]) -> None:
-        """Newest version wins."""
+class FeedRevisions(Protocol):
+    async def touch(self, owner_ids: Collection[str], *, now: datetime) -> None:
+        """Raise the revision of what these owners' feeds show."""
         ...
 
-    async def put_interactions(self, seen: Sequence[InteractionSeen]) -> None:
+
+class CalendarStore(FeedRevisions, Protocol):
+    async def put_contacts(self, seen: Sequence[ContactSeen]) -> set[str]:
+        """Newest version wins; returns the owners whose stored rows changed (so for the other
+        ``put_*``)."""
+        ...
+
+    async def put_interactions(self, seen: Sequence[InteractionSeen]) -> set[str]:
         """Newest version wins; a deleted interaction stays deleted."""
         ...
 
-    async def put_follow_ups(self, seen: Sequence[FollowUpSeen]) -> None:
+    async def put_follow_ups(self, seen: Sequence[FollowUpSeen]) -> set[str]:
         """Newest version wins."""
-        ...
-
-    async def touch(self, owner_ids: Collection[str], *, now: datetime) -> None:
-        """Raise the revision of what these owners' feeds show."""
         ...
 
     async def add_feed(self, feed: Feed, *, token_hash: str) -> None: ...
@@ -112,11 +115,12 @@ async def project(
     follow_ups: Sequence[FollowUpSeen],
     now: datetime,
 ) -> None:
-    """Take a batch of the contacts stream into the projection."""
-    await work.calendar.put_contacts(contacts)
-    await work.calendar.put_interactions(interactions)
-    await work.calendar.put_follow_ups(follow_ups)
-    await work.calendar.touch({seen.owner_id for seen in (*contacts, *interactions, *follow_ups)}, now=now)
+    """Take a batch of the contacts stream into the projection; the feeds of owners whose stored
+    rows changed get a new revision (a redelivered or stale event changes none)."""
+    changed = await work.calendar.put_contacts(contacts)
+    changed |= await work.calendar.put_interactions(interactions)
+    changed |= await work.calendar.put_follow_ups(follow_ups)
+    await work.calendar.touch(changed, now=now)
 
 
 @dataclass(frozen=True)

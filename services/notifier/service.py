@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from services.notifier.calendars import FeedRevisions
 from services.notifier.domain.announcements import (
     Announcement,
     StreakState,
@@ -14,7 +15,6 @@ from services.notifier.domain.announcements import (
     announce,
 )
 from services.notifier.domain.streaks import (
-    Checkpoint,
     PeriodResult,
     Streaks,
     period_results,
@@ -39,8 +39,9 @@ class Projection(Protocol):
     """The notifier's own copy of habits and check-ins, and the streak state. Bulk operations:
     a consumer batch applies hundreds of events in a handful of statements."""
 
-    async def put_habits(self, habits: Sequence[TrackedHabit]) -> None:
-        """Store each habit unless a newer version is stored already."""
+    async def put_habits(self, habits: Sequence[TrackedHabit]) -> set[str]:
+        """Store each habit unless a newer version is stored already; returns the owners of the
+        habits that changed."""
         ...
 
     async def record_check_ins(self, records: Sequence[CheckInRecord]) -> None:
@@ -66,6 +67,9 @@ class UnitOfWork(Protocol):
     @property
     def projection(self) -> Projection: ...
 
+    @property
+    def calendar(self) -> FeedRevisions: ...
+
     async def publish_all(self, changes: Sequence[tuple[TrackedHabit, Announcement]]) -> None: ...
     async def commit(self) -> None: ...
     async def __aenter__(self) -> "UnitOfWork": ...
@@ -78,8 +82,9 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 async def project(
     *, work: UnitOfWork, habits: Sequence[TrackedHabit], check_ins: Sequence[CheckInRecord], now: datetime
 ) -> int:
-    """Take what the habits stream said into the projection, then refresh the streaks it touched."""
-    await work.projection.put_habits(habits)
+    """Take what the habits stream said into the projection, then refresh the streaks it touched.
+    A habit's new version changes its calendar reminder; check-ins do not."""
+    await work.calendar.touch(await work.projection.put_habits(habits), now=now)
     await work.projection.record_check_ins(check_ins)
     touched = dict.fromkeys((habit.id for habit in habits), date.max)
     for check_in in check_ins:
@@ -97,23 +102,19 @@ async def refresh(*, work: UnitOfWork, touched: Mapping[str, date], now: datetim
         return 0
     habits = await work.projection.habits(habit_ids=touched)
     states = await work.projection.states(habit_ids=touched)
-    starts: dict[str, Checkpoint] = {}
-    for habit_id, habit in habits.items():
-        state = states.get(habit_id, StreakState())
-        through = state.checkpoint.through
-        reusable = (
-            through is not None
-            and state.plan_version == habit.version
-            and through < min(touched[habit_id], _today(habit, now))
+    todays = {habit_id: _today(habit, now) for habit_id, habit in habits.items()}
+    starts = {
+        habit_id: states.get(habit_id, StreakState()).resume_from(
+            version=habit.version, earliest_change=touched[habit_id], today=todays[habit_id]
         )
-        starts[habit_id] = state.checkpoint if reusable else Checkpoint()
+        for habit_id, habit in habits.items()
+    }
     counts = await work.projection.counts(after={key: start.through for key, start in starts.items()})
     news: list[tuple[TrackedHabit, Announcement]] = []
     updated: list[tuple[TrackedHabit, StreakState]] = []
     for habit_id in sorted(habits):
         habit, start = habits[habit_id], starts[habit_id]
-        before = states.get(habit_id, StreakState())
-        today = _today(habit, now)
+        before, today = states.get(habit_id, StreakState()), todays[habit_id]
         results = period_results(habit.plan, counts.get(habit_id, {}), today, after=start.through)
         current = streaks(results, today, start)
         announced = [] if habit.archived else announce(before, current, results)

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from sqlalchemy import Column, MetaData, String, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.statements import insert_or_skip
+from shared.db.statements import dialect_insert
 from shared.db.types import UTCDateTime
 from shared.time import utc_now
 
@@ -36,7 +36,7 @@ async def claim(
         return set()
     now = utc_now()
     rows = await session.execute(
-        insert_or_skip(session, table).on_conflict_do_nothing().returning(table.c.event_id),
+        dialect_insert(session, table).on_conflict_do_nothing().returning(table.c.event_id),
         [{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in event_ids],
     )
     return set(rows.scalars())

@@ -1,12 +1,15 @@
 """Statements whose spelling differs between PostgreSQL and SQLite but whose meaning does not."""
 
-from sqlalchemy import Table
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-def insert_or_skip(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """``INSERT`` for the session's database, with ``ON CONFLICT`` clauses to add
+def dialect_insert(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """``INSERT`` for the session's database, to which ``ON CONFLICT`` clauses can be added
     (``on_conflict_do_nothing``/``on_conflict_do_update``, spelled alike in both dialects)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -14,3 +17,28 @@ def insert_or_skip(session: AsyncSession, table: Table) -> postgresql.Insert | s
     if dialect == "sqlite":
         return sqlite.insert(table)
     raise NotImplementedError(f"no upsert for {dialect}")
+
+
+async def upsert_newest(
+    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], *, terminal: str | None = None
+) -> set[str]:
+    """Store ``rows`` (keyed by ``id``, carrying ``version`` and ``owner_id``) where nothing newer
+    is stored: the newest version wins whatever the order of arrival, and with ``terminal`` that
+    boolean column, once set, stays set. Returns the owners of the rows that changed."""
+    newest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["id"] not in newest or newest[row["id"]]["version"] < row["version"]:
+            newest[row["id"]] = row
+    if not newest:
+        return set()
+    statement = dialect_insert(session, table)
+    changes: dict[str, Any] = {c.name: statement.excluded[c.name] for c in table.c if c.name != "id"}
+    if terminal is not None:
+        changes[terminal] = or_(table.c[terminal], statement.excluded[terminal])
+    stored = await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.id], set_=changes, where=table.c.version < statement.excluded.version
+        ).returning(table.c.owner_id),
+        list(newest.values()),
+    )
+    return set(stored.scalars())

@@ -20,6 +20,7 @@ from shared.localinfra.processes import free_port
 from shared.runtime import Role
 from shared.settings import KafkaSettings
 from shared.vocabulary import FollowUpStatus, HabitMeasure, ScheduleKind
+from tests.api import until_ready
 from tests.calendars import parse
 from tests.kafka_io import write_topic
 from tests.notifier.stream import at, contact, envelope, follow_up, interaction
@@ -178,14 +179,3 @@ def events_of(calendar: Any) -> list[Any]:
 
 def uids(calendar: Any) -> set[str]:
     return {str(event["UID"]) for event in events_of(calendar)}
-
-
-async def until_ready(client: httpx.AsyncClient) -> None:
-    async with asyncio.timeout(30):
-        while True:
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)

@@ -20,7 +20,6 @@ from sqlalchemy import (
     column,
     func,
     insert,
-    or_,
     select,
     update,
     values,
@@ -32,7 +31,7 @@ from sqlalchemy.sql import FromClause
 from services.notifier.adapters.kafka_out import event_of
 from services.notifier.calendars import ContactSeen, FollowUpSeen, InteractionSeen
 from services.notifier.domain.announcements import Announcement, StreakState, TrackedHabit
-from services.notifier.domain.calendar import FollowUpItem, ReminderItem
+from services.notifier.domain.calendar import FollowUpItem, ReminderItem, sequence
 from services.notifier.domain.feeds import Feed, Include
 from services.notifier.domain.streaks import Checkpoint, HabitPlan
 from services.notifier.service import CheckInRecord
@@ -40,7 +39,7 @@ from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
 from shared.db.inbox import inbox_table
 from shared.db.outbox import outbox_table
-from shared.db.statements import insert_or_skip
+from shared.db.statements import dialect_insert, upsert_newest
 from shared.db.types import UTCDateTime
 from shared.db.unit_of_work import SessionUnitOfWork
 from shared.schedules import Schedule
@@ -174,22 +173,8 @@ class SqlProjection:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def put_habits(self, habits_seen: Sequence[TrackedHabit]) -> None:
-        newest: dict[str, TrackedHabit] = {}
-        for habit in habits_seen:
-            if habit.id not in newest or newest[habit.id].version < habit.version:
-                newest[habit.id] = habit
-        if not newest:
-            return
-        statement = insert_or_skip(self._session, habits)
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[habits.c.id],
-                set_={c.name: statement.excluded[c.name] for c in habits.c if c.name != "id"},
-                where=habits.c.version < statement.excluded.version,
-            ),
-            [_habit_row(habit) for habit in newest.values()],
-        )
+    async def put_habits(self, habits_seen: Sequence[TrackedHabit]) -> set[str]:
+        return await upsert_newest(self._session, habits, [_habit_row(habit) for habit in habits_seen])
 
     async def record_check_ins(self, records: Sequence[CheckInRecord]) -> None:
         latest: dict[str, CheckInRecord] = {}
@@ -199,7 +184,7 @@ class SqlProjection:
         if not latest:
             return
         await self._session.execute(
-            insert_or_skip(self._session, check_ins).on_conflict_do_nothing(),
+            dialect_insert(self._session, check_ins).on_conflict_do_nothing(),
             [
                 {
                     "id": r.id,
@@ -269,7 +254,7 @@ class SqlProjection:
     async def put_states(self, states: Sequence[tuple[TrackedHabit, StreakState]]) -> None:
         if not states:
             return
-        statement = insert_or_skip(self._session, streaks)
+        statement = dialect_insert(self._session, streaks)
         await self._session.execute(
             statement.on_conflict_do_update(
                 index_elements=[streaks.c.habit_id],
@@ -316,28 +301,9 @@ class SqlCalendar:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def _newest(self, table: Table, rows: list[dict[str, Any]], *, terminal: str | None = None) -> None:
-        """Upsert ``rows``, a stored row giving way only to a higher version (and, with
-        ``terminal``, never unsetting that flag)."""
-        newest: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            if row["id"] not in newest or newest[row["id"]]["version"] < row["version"]:
-                newest[row["id"]] = row
-        if not newest:
-            return
-        statement = insert_or_skip(self._session, table)
-        changes: dict[str, Any] = {c.name: statement.excluded[c.name] for c in table.c if c.name != "id"}
-        if terminal is not None:
-            changes[terminal] = or_(table.c[terminal], statement.excluded[terminal])
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[table.c.id], set_=changes, where=table.c.version < statement.excluded.version
-            ),
-            list(newest.values()),
-        )
-
-    async def put_contacts(self, seen: Sequence[ContactSeen]) -> None:
-        await self._newest(
+    async def put_contacts(self, seen: Sequence[ContactSeen]) -> set[str]:
+        return await upsert_newest(
+            self._session,
             contacts,
             [
                 {
@@ -359,8 +325,9 @@ class SqlCalendar:
             ],
         )
 
-    async def put_interactions(self, seen: Sequence[InteractionSeen]) -> None:
-        await self._newest(
+    async def put_interactions(self, seen: Sequence[InteractionSeen]) -> set[str]:
+        return await upsert_newest(
+            self._session,
             interactions,
             [
                 {
@@ -380,8 +347,9 @@ class SqlCalendar:
             terminal="deleted",
         )
 
-    async def put_follow_ups(self, seen: Sequence[FollowUpSeen]) -> None:
-        await self._newest(
+    async def put_follow_ups(self, seen: Sequence[FollowUpSeen]) -> set[str]:
+        return await upsert_newest(
+            self._session,
             follow_ups,
             [
                 {
@@ -403,7 +371,7 @@ class SqlCalendar:
     async def touch(self, owner_ids: Collection[str], *, now: datetime) -> None:
         if not owner_ids:
             return
-        statement = insert_or_skip(self._session, calendar_revisions)
+        statement = dialect_insert(self._session, calendar_revisions)
         await self._session.execute(
             statement.on_conflict_do_update(
                 index_elements=[calendar_revisions.c.owner_id],
@@ -503,7 +471,7 @@ class SqlCalendar:
                 due_at=row["due_at"],
                 proposed_times=tuple(datetime.fromisoformat(t) for t in row["proposed_times"]),
                 takeaway=row["takeaway"],
-                sequence=row["version"] + row["contact_version"] - 2,
+                sequence=sequence(row["version"], row["contact_version"]),
                 modified_at=max(row["changed_at"], row["contact_changed_at"]),
             )
             for row in (await self._session.execute(statement)).mappings()
@@ -526,7 +494,7 @@ class SqlCalendar:
                     timezone=habit.timezone,
                     start_date=habit.plan.start_date,
                     pauses=habit.plan.pauses,
-                    sequence=habit.version - 1,
+                    sequence=sequence(habit.version),
                     modified_at=row["changed_at"] or datetime(2000, 1, 1, tzinfo=UTC),
                 )
             )

@@ -60,17 +60,12 @@ def habit_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], dateti
             for event in habit_events
             if isinstance(event, CheckInEvent)
         ]
-        work = uow().within(session)
-        now = clock()
         await service.project(
-            work=work,
+            work=uow().within(session),
             habits=[tracked(event.owner_id, event.habit, event.recorded_at) for event in habit_events],
             check_ins=check_ins,
-            now=now,
+            now=clock(),
         )
-        # Check-ins do not change a reminder; everything else about a habit may.
-        changed = {event.owner_id for event in habit_events if not isinstance(event, CheckInEvent)}
-        await work.calendar.touch(changed, now=now)
 
     return apply
 

@@ -45,6 +45,14 @@ class StreakState:
     checkpoint: Checkpoint = field(default_factory=Checkpoint)
     plan_version: int | None = None
 
+    def resume_from(self, *, version: int, earliest_change: date, today: date) -> Checkpoint:
+        """Where a recomputation may start: the checkpoint, unless the habit has a new version
+        (a new plan) or a change reaches back into its periods; then the habit's start."""
+        through = self.checkpoint.through
+        if through is not None and self.plan_version == version and through < min(earliest_change, today):
+            return self.checkpoint
+        return Checkpoint()
+
 
 class Kind(StrEnum):
     EXTENDED = "extended"

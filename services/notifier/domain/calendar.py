@@ -73,26 +73,30 @@ class FeedView:
 
 
 def render_feed(view: FeedView, follow_ups: Sequence[FollowUpItem], reminders: Sequence[ReminderItem]) -> str:
-    lines = [
+    head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        _prop("X-WR-CALNAME", _text(view.name)),
+        f"X-WR-CALNAME:{_text(view.name)}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
     ]
-    zones = sorted({reminder.timezone for reminder in reminders})
-    years = [reminder.start_date.year for reminder in reminders]
-    for zone in zones:
-        lines.append(vtimezone(zone, min(years)))
+    since = min((reminder.start_date.year for reminder in reminders), default=0)
+    zones = [vtimezone(zone, since) for zone in sorted({reminder.timezone for reminder in reminders})]
+    events: list[str] = []
     for follow_up in follow_ups:
-        lines += follow_up_event(follow_up, ZoneInfo(view.timezone))
+        events += follow_up_event(follow_up, ZoneInfo(view.timezone))
     for reminder in reminders:
-        lines += reminder_event(reminder, view.reminder_time)
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) for line in lines)
+        events += reminder_event(reminder, view.reminder_time)
+    return _content(head) + "".join(zones) + _content([*events, "END:VCALENDAR"])
+
+
+def sequence(*versions: int) -> int:
+    """SEQUENCE of an item shown from entities at these versions (each starting at 1): it rises
+    with every change of any of them."""
+    return sum(versions) - len(versions)
 
 
 def render_follow_up(follow_up: FollowUpItem, timezone: str = "UTC") -> str:
@@ -106,7 +110,7 @@ def render_follow_up(follow_up: FollowUpItem, timezone: str = "UTC") -> str:
         *follow_up_event(follow_up, ZoneInfo(timezone)),
         "END:VCALENDAR",
     ]
-    return "".join(_fold(line) for line in lines)
+    return _content(lines)
 
 
 def follow_up_summary(contact_name: str) -> str:
@@ -134,14 +138,14 @@ def follow_up_event(follow_up: FollowUpItem, zone: ZoneInfo) -> list[str]:
         f"SEQUENCE:{follow_up.sequence}",
         f"DTSTART:{_utc(follow_up.due_at)}",
         f"DURATION:PT{FOLLOW_UP_MINUTES}M",
-        _prop("SUMMARY", summary),
-        _prop("DESCRIPTION", _text(follow_up_description(follow_up, zone))),
+        f"SUMMARY:{summary}",
+        f"DESCRIPTION:{_text(follow_up_description(follow_up, zone))}",
         "CATEGORIES:KeepWarm,Follow-up",
         "STATUS:CONFIRMED",
         "TRANSP:TRANSPARENT",
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
-        _prop("DESCRIPTION", summary),
+        f"DESCRIPTION:{summary}",
         f"TRIGGER:{ALARM_BEFORE}",
         "END:VALARM",
         "END:VEVENT",
@@ -176,8 +180,8 @@ def reminder_event(reminder: ReminderItem, at: time) -> list[str]:
         stamps = ",".join(_local_stamp(datetime.combine(day, at)) for day in excluded)
         lines.append(f"EXDATE;TZID={tzid}:{stamps}")
     lines += [
-        _prop("SUMMARY", _text(reminder_summary(reminder.name))),
-        _prop("DESCRIPTION", _text(f"{describe(reminder.schedule)}. A small step keeps your network warm.")),
+        f"SUMMARY:{_text(reminder_summary(reminder.name))}",
+        f"DESCRIPTION:{_text(f'{describe(reminder.schedule)}. A small step keeps your network warm.')}",
         "CATEGORIES:KeepWarm,Habit",
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
@@ -245,11 +249,10 @@ def describe(schedule: Schedule) -> str:
 
 @lru_cache(maxsize=256)
 def vtimezone(tzid: str, since_year: int) -> str:
-    """The VTIMEZONE block of ``tzid`` from ``since_year`` on, already folded, without the final
-    line break (it is the one line of the feed that arrives folded)."""
+    """The VTIMEZONE block of ``tzid`` from ``since_year`` on, as folded content lines."""
     block = Timezone.from_tzid(tzid, first_date=date(since_year, 1, 1), last_date=date(since_year + 30, 1, 1))
     text: str = block.to_ical().decode()
-    return text.removesuffix("\r\n")
+    return text
 
 
 def _paused_days(reminder: ReminderItem) -> Iterable[date]:
@@ -290,14 +293,12 @@ def _text(value: str) -> str:
     )
 
 
-def _prop(name: str, value: str) -> str:
-    return f"{name}:{value}"
+def _content(lines: Iterable[str]) -> str:
+    return "".join(_fold(line) for line in lines)
 
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545 3.1)."""
-    if line.startswith("BEGIN:VTIMEZONE"):
-        return line + "\r\n"
     encoded = line.encode()
     if len(encoded) <= 75:
         return line + "\r\n"

@@ -19,6 +19,8 @@ from shared.schedules import zone
 TOKEN_PREFIX = "kwcal_"
 TOKEN_BYTES = 32
 MAX_NAME = 100
+RENDERER = 1
+"""Raise when the rendered text of an unchanged feed changes, so clients fetch it again."""
 
 
 class Include(StrEnum):
@@ -79,7 +81,3 @@ def entity_tag(feed: Feed, revision: int) -> str:
     feeds show changes (``revision``), and with the renderer's own version."""
     digest = hashlib.sha256(f"{RENDERER}:{feed.id}:{feed.version}:{revision}".encode()).hexdigest()
     return f'"{digest[:32]}"'
-
-
-RENDERER = 1
-"""Raise when the rendered text of an unchanged feed changes, so clients fetch it again."""
