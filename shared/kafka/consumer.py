@@ -124,7 +124,8 @@ class EventConsumer:
             return outcome
         try:
             applied, duplicates = await self._apply(decoded)
-        except TRANSIENT_ERRORS:
+        except TRANSIENT_ERRORS as error:
+            log.warning("%s: batch not applied, it will be redelivered: %s", self.name, error)
             raise
         except Exception:
             log.warning(

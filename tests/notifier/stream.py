@@ -1,5 +1,6 @@
 """Contacts-stream events as the contacts service writes them, for the notifier's tests."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from shared.contracts import contacts as contract
 from shared.contracts.base import EventData
 from shared.db.engine import session_factory
 from shared.kafka.cloudevents import CloudEvent
+from shared.kafka.consumer import BatchHandler
 from shared.runtime import ServiceRuntime
 from shared.vocabulary import Category, Direction, FollowUpStatus, InteractionKind, Tie, Warmth
 
@@ -71,13 +73,20 @@ def at(owner_id: str, recorded_at: datetime = RECORDED) -> dict[str, Any]:
     return {"owner_id": owner_id, "occurred_at": recorded_at, "recorded_at": recorded_at}
 
 
-async def apply(runtime: ServiceRuntime, events: list[EventData], now: datetime) -> None:
-    """Apply contacts-stream events as the notifier's consumer would, without Kafka."""
+async def apply(
+    runtime: ServiceRuntime,
+    events: list[EventData],
+    now: datetime,
+    *,
+    handler_of: Callable[..., BatchHandler] = contact_events,
+) -> None:
+    """Apply a batch of events as the notifier's consumer would (the contacts stream unless
+    ``handler_of`` says otherwise), without Kafka."""
     sessions = session_factory(runtime.engine)
 
     def uow() -> db.SqlUnitOfWork:
         return db.SqlUnitOfWork(sessions, outbox=db.outbox, topic="unused", source="/test", clock=lambda: now)
 
-    handler = contact_events(uow=uow, clock=lambda: now)
+    handler = handler_of(uow=uow, clock=lambda: now)
     async with sessions.begin() as session:
         await handler(session, events)

@@ -17,16 +17,13 @@ from sqlalchemy import (
     Time,
     and_,
     bindparam,
-    column,
     func,
     insert,
     select,
     update,
-    values,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import FromClause
 
 from services.notifier.adapters.kafka_out import event_of
 from services.notifier.calendars import ContactSeen, FollowUpSeen, InteractionSeen
@@ -212,29 +209,35 @@ class SqlProjection:
     async def counts(self, *, after: Mapping[str, date | None]) -> dict[str, dict[date, int]]:
         if not after:
             return {}
-        pairs = [(habit_id, day or date.min) for habit_id, day in after.items()]
-        wanted: FromClause
+        since = {habit_id: day or date.min for habit_id, day in after.items()}
+        totals = select(check_ins.c.habit_id, check_ins.c.local_date, func.sum(check_ins.c.count)).where(
+            check_ins.c.reverted.is_(False)
+        )
         if self._session.get_bind().dialect.name == "postgresql":
-            # Two array parameters: one cached statement whatever the number of habits.
+            # Each habit from its own day, with two array parameters: one cached statement
+            # whatever the number of habits.
             wanted = (
                 func.unnest(
-                    bindparam("habit_ids", [key for key, _ in pairs], type_=ARRAY(String)),
-                    bindparam("after", [day for _, day in pairs], type_=ARRAY(Date)),
+                    bindparam("habit_ids", list(since), type_=ARRAY(String)),
+                    bindparam("after", list(since.values()), type_=ARRAY(Date)),
                 )
                 .table_valued("habit_id", "after")
                 .render_derived(name="wanted")
             )
+            totals = totals.join(wanted, wanted.c.habit_id == check_ins.c.habit_id).where(
+                check_ins.c.local_date > wanted.c.after
+            )
         else:
-            wanted = values(column("habit_id", String), column("after", Date), name="wanted").data(pairs)
-        rows = await self._session.execute(
-            select(check_ins.c.habit_id, check_ins.c.local_date, func.sum(check_ins.c.count))
-            .join(wanted, wanted.c.habit_id == check_ins.c.habit_id)
-            .where(check_ins.c.local_date > wanted.c.after, check_ins.c.reverted.is_(False))
-            .group_by(check_ins.c.habit_id, check_ins.c.local_date)
-        )
+            # SQLite (a one-person run) has no derived-table column lists: read from the
+            # earliest day asked for and drop the rest here.
+            totals = totals.where(
+                check_ins.c.habit_id.in_(list(since)), check_ins.c.local_date > min(since.values())
+            )
+        rows = await self._session.execute(totals.group_by(check_ins.c.habit_id, check_ins.c.local_date))
         found: dict[str, dict[date, int]] = {}
         for habit_id, day, total in rows.all():
-            found.setdefault(habit_id, {})[day] = int(total)
+            if day > since[habit_id]:
+                found.setdefault(habit_id, {})[day] = int(total)
         return found
 
     async def states(self, *, habit_ids: Collection[str]) -> dict[str, StreakState]:
