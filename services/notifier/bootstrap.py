@@ -1,20 +1,22 @@
 """The notifier's composition root: builds everything from settings, wires nothing at import."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from services.notifier import service
+from services.notifier import calendars, delivery, prompts, service
 from services.notifier.adapters import db
+from services.notifier.adapters.apprise_out import AppriseSender
 from services.notifier.adapters.http import (
     calendar_router,
     feeds_router,
     install_error_handlers,
     streaks_router,
 )
+from services.notifier.adapters.http_nudges import preferences_router, prompts_router
 from services.notifier.adapters.kafka_in import contact_events, habit_events
 from services.notifier.adapters.kafka_out import SOURCE
 from shared.auth import owner_dependency, token_verifier
@@ -38,12 +40,23 @@ class NotifierSettings(ServiceSettings):
     public_url: str = Field(
         default="http://127.0.0.1:8003", description="Where calendar apps reach this service (feed URLs)."
     )
+    nudge_interval_s: float = Field(
+        default=30.0, gt=0, description="How often the scheduler wakes prompts and sends nudges."
+    )
+    retry_base_s: float = Field(
+        default=60.0, gt=0, description="Wait after a failed delivery (times 4 for each further attempt)."
+    )
+    send_timeout_s: float = Field(default=30.0, gt=0, description="Longest wait for one channel.")
 
 
 def bootstrap(
-    settings: NotifierSettings | None = None, *, clock: Callable[[], datetime] = utc_now
+    settings: NotifierSettings | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    sender: delivery.Sender | None = None,
 ) -> ServiceRuntime:
     settings = settings or NotifierSettings()
+    sender = sender or AppriseSender(timeout_s=settings.send_timeout_s)
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     topics = settings.kafka.topics
@@ -53,6 +66,17 @@ def bootstrap(
 
     async def closed_periods() -> int:
         return await service.refresh_closed_periods(uow=uow, now=clock())
+
+    async def nudges() -> None:
+        """Due prompts and reminders become nudges, digests bundle the waiting ones, and what is
+        due goes out (each step claims its rows, so instances share the work)."""
+        await prompts.wake_due(uow=uow, now=clock())
+        await calendars.remind_follow_ups(uow=uow, now=clock())
+        await service.remind_at_risk(uow=uow, now=clock())
+        await delivery.send_digests(uow=uow, now=clock())
+        await delivery.deliver(
+            uow=uow, sender=sender, now=clock(), retry_base=timedelta(seconds=settings.retry_base_s)
+        )
 
     owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
     runtime = assemble(
@@ -66,9 +90,14 @@ def bootstrap(
             streaks_router(uow=uow, owner=owner, clock=clock),
             feeds_router(uow=uow, owner=owner, clock=clock, public_url=settings.public_url),
             calendar_router(uow=uow),
+            prompts_router(uow=uow, owner=owner, clock=clock),
+            preferences_router(uow=uow, prompt_uow=uow, sender=sender, owner=owner, clock=clock),
         ],
         error_handlers=install_error_handlers,
-        jobs=[PeriodicJob("closed-periods", settings.period_check_interval_s, closed_periods)],
+        jobs=[
+            PeriodicJob("closed-periods", settings.period_check_interval_s, closed_periods),
+            PeriodicJob("nudges", settings.nudge_interval_s, nudges),
+        ],
     )
     runtime.consume(
         name="notifier.habits",
@@ -84,6 +113,7 @@ def bootstrap(
         sessions=sessions,
         inbox=db.inbox,
         batch_handler=contact_events(uow=uow, clock=clock),
-        description="Contacts, interactions and follow-ups become what the calendar feeds show.",
+        description="Contacts, interactions and follow-ups become what the calendar feeds show "
+        "and what keep-alive prompts follow.",
     )
     return runtime

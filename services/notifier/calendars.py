@@ -1,12 +1,14 @@
 """Calendar use cases: keep the notifier's copy of contacts, interactions and follow-ups from the
-contacts stream, and serve each owner's feeds (create, rotate, revoke, render)."""
+contacts stream, serve each owner's feeds (create, rotate, revoke, render), and remind owners of
+the follow-ups due today."""
 
 import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Protocol
 
+from services.notifier.delivery import Nudging, enqueue
 from services.notifier.domain.calendar import (
     FeedView,
     FollowUpItem,
@@ -25,8 +27,10 @@ from services.notifier.domain.feeds import (
     token_hash,
     token_hint,
 )
+from services.notifier.domain.nudges import NudgeKind, Preferences, follow_up_nudge
 from shared.contracts.contacts import ContactSnapshot, FollowUpSnapshot, InteractionSnapshot
-from shared.schedules import zone
+from shared.schedules import local_date, zone
+from shared.vocabulary import FollowUpStatus
 
 
 class NotFound(LookupError):
@@ -94,8 +98,15 @@ class CalendarStore(FeedRevisions, Protocol):
         """Habits that are not archived."""
         ...
 
+    async def follow_ups_to_remind(self, *, until: datetime, limit: int) -> list[tuple[str, FollowUpItem]]:
+        """Open follow-ups due by ``until`` not reminded of since they were last changed, with
+        their owners (claimed, on PostgreSQL); those of archived contacts are left out."""
+        ...
 
-class CalendarWork(Protocol):
+    async def mark_reminded(self, follow_up_ids: Collection[str]) -> None: ...
+
+
+class CalendarWork(Nudging, Protocol):
     @property
     def calendar(self) -> CalendarStore: ...
 
@@ -121,6 +132,8 @@ async def project(
     changed |= await work.calendar.put_interactions(interactions)
     changed |= await work.calendar.put_follow_ups(follow_ups)
     await work.calendar.touch(changed, now=now)
+    closed = [s.follow_up.id for s in follow_ups if s.follow_up.status is not FollowUpStatus.OPEN]
+    await work.nudges.cancel(kind=NudgeKind.FOLLOW_UP, subject_ids=closed)
 
 
 @dataclass(frozen=True)
@@ -239,3 +252,34 @@ async def _live_feed(work: CalendarWork, owner_id: str, feed_id: str) -> Feed:
     if feed is None or feed.revoked_at is not None:
         raise NotFound("feed")
     return feed
+
+
+async def remind_follow_ups(*, uow: CalendarWorkFactory, now: datetime, batch: int = 500) -> int:
+    """Nudge about each open follow-up on its due day (in the owner's zone), once per due time;
+    returns how many nudges were made. Only follow-ups due within a day are read."""
+    async with uow() as work:
+        found = await work.calendar.follow_ups_to_remind(until=now + timedelta(days=1), limit=batch)
+        preferences = await work.nudges.preferences({owner for owner, _ in found})
+        nudges, settled = [], []
+        for owner_id, item in found:
+            timezone = preferences.get(owner_id, Preferences()).timezone
+            due_day, today = local_date(item.due_at, timezone), local_date(now, timezone)
+            if due_day > today:
+                continue  # tomorrow where the owner lives: look again then
+            settled.append(item.id)
+            if due_day == today:
+                nudges.append(
+                    follow_up_nudge(
+                        owner_id=owner_id,
+                        follow_up_id=item.id,
+                        name=item.contact_name,
+                        title=item.title,
+                        due_at=item.due_at,
+                        timezone=timezone,
+                        takeaway=item.takeaway,
+                    )
+                )
+        await enqueue(work=work, nudges=nudges, now=now)
+        await work.calendar.mark_reminded(settled)
+        await work.commit()
+    return len(nudges)

@@ -7,13 +7,17 @@ from datetime import date, datetime
 from typing import Protocol
 
 from services.notifier.calendars import FeedRevisions
+from services.notifier.delivery import NudgeStore, enqueue
 from services.notifier.domain.announcements import (
     Announcement,
+    Kind,
     StreakState,
     TrackedHabit,
     after,
     announce,
+    next_check,
 )
+from services.notifier.domain.nudges import at_risk_nudge, milestone_nudge
 from services.notifier.domain.streaks import (
     PeriodResult,
     Streaks,
@@ -60,6 +64,12 @@ class Projection(Protocol):
         """Habits whose period in progress has closed by ``now`` (claimed, on PostgreSQL)."""
         ...
 
+    async def due_for_risk(self, *, now: datetime, limit: int) -> list[str]:
+        """Habits whose at-risk reminder time has come (claimed, on PostgreSQL)."""
+        ...
+
+    async def clear_risk(self, habit_ids: Collection[str]) -> None: ...
+
     async def habits_of(self, *, owner_id: str) -> list[TrackedHabit]: ...
 
 
@@ -69,6 +79,9 @@ class UnitOfWork(Protocol):
 
     @property
     def calendar(self) -> FeedRevisions: ...
+
+    @property
+    def nudges(self) -> NudgeStore: ...
 
     async def publish_all(self, changes: Sequence[tuple[TrackedHabit, Announcement]]) -> None: ...
     async def commit(self) -> None: ...
@@ -81,7 +94,7 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 async def project(
     *, work: UnitOfWork, habits: Sequence[TrackedHabit], check_ins: Sequence[CheckInRecord], now: datetime
-) -> int:
+) -> None:
     """Take what the habits stream said into the projection, then refresh the streaks it touched.
     A habit's new version changes its calendar reminder; check-ins do not."""
     await work.calendar.touch(await work.projection.put_habits(habits), now=now)
@@ -89,17 +102,21 @@ async def project(
     touched = dict.fromkeys((habit.id for habit in habits), date.max)
     for check_in in check_ins:
         touched[check_in.habit_id] = min(touched.get(check_in.habit_id, date.max), check_in.day)
-    return await refresh(work=work, touched=touched, now=now)
+    await refresh(work=work, touched=touched, now=now)
 
 
-async def refresh(*, work: UnitOfWork, touched: Mapping[str, date], now: datetime) -> int:
+Current = dict[str, tuple[TrackedHabit, Streaks]]
+
+
+async def refresh(*, work: UnitOfWork, touched: Mapping[str, date], now: datetime) -> Current:
     """Recompute the streaks of the habits in ``touched`` (each with the earliest day whose
-    check-ins changed, ``date.max`` for none) and announce what changed; returns announcements.
+    check-ins changed, ``date.max`` for none), announce what changed and celebrate milestones;
+    returns the streaks now.
 
     Only the periods after a habit's checkpoint are recomputed, unless a change reaches back
     into them or the habit has a new version (a new plan), which start again from its start."""
     if not touched:
-        return 0
+        return {}
     habits = await work.projection.habits(habit_ids=touched)
     states = await work.projection.states(habit_ids=touched)
     todays = {habit_id: _today(habit, now) for habit_id, habit in habits.items()}
@@ -112,27 +129,66 @@ async def refresh(*, work: UnitOfWork, touched: Mapping[str, date], now: datetim
     counts = await work.projection.counts(after={key: start.through for key, start in starts.items()})
     news: list[tuple[TrackedHabit, Announcement]] = []
     updated: list[tuple[TrackedHabit, StreakState]] = []
+    found: Current = {}
     for habit_id in sorted(habits):
         habit, start = habits[habit_id], starts[habit_id]
         before, today = states.get(habit_id, StreakState()), todays[habit_id]
         results = period_results(habit.plan, counts.get(habit_id, {}), today, after=start.through)
         current = streaks(results, today, start)
+        found[habit_id] = (habit, current)
         announced = [] if habit.archived else announce(before, current, results)
         news += [(habit, announcement) for announcement in announced]
         updated.append((habit, after(before, current, habit, announced, settle(results, today, start))))
     await work.publish_all(news)
     await work.projection.put_states(updated)
-    return len(news)
+    milestones = [
+        milestone_nudge(
+            owner_id=habit.owner_id,
+            habit_id=habit.id,
+            name=habit.name,
+            milestone=announcement.milestone,
+            period_end=announcement.period.period.end,
+        )
+        for habit, announcement in news
+        if announcement.kind is Kind.MILESTONE and announcement.milestone is not None
+    ]
+    await enqueue(work=work, nudges=milestones, now=now)
+    return found
 
 
 async def refresh_closed_periods(*, uow: UnitOfWorkFactory, now: datetime, batch: int = 500) -> int:
     """The clock's part: recompute habits whose period in progress has closed (a missed one breaks
-    its streak even when no event arrives)."""
+    its streak even when no event arrives); returns how many."""
     async with uow() as work:
         due = await work.projection.due_for_check(now=now, limit=batch)
-        announced = await refresh(work=work, touched=dict.fromkeys(due, date.max), now=now)
+        await refresh(work=work, touched=dict.fromkeys(due, date.max), now=now)
         await work.commit()
-    return announced
+    return len(due)
+
+
+async def remind_at_risk(*, uow: UnitOfWorkFactory, now: datetime, batch: int = 500) -> int:
+    """Late on the last day of a period, nudge about habits still short of their target;
+    returns how many nudges were made."""
+    async with uow() as work:
+        due = await work.projection.due_for_risk(now=now, limit=batch)
+        current = await refresh(work=work, touched=dict.fromkeys(due, date.max), now=now)
+        nudges = [
+            at_risk_nudge(
+                owner_id=habit.owner_id,
+                habit_id=habit.id,
+                name=habit.name,
+                left=found.in_progress.target - found.in_progress.done,
+                streak=found.current,
+                period_end=found.in_progress.period.end,
+                expires_at=next_check(habit, found) or now,
+            )
+            for habit, found in current.values()
+            if found.at_risk and found.in_progress is not None and not habit.archived
+        ]
+        await enqueue(work=work, nudges=nudges, now=now)
+        await work.projection.clear_risk(due)
+        await work.commit()
+    return len(nudges)
 
 
 @dataclass(frozen=True)

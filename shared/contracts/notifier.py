@@ -42,3 +42,32 @@ class StreakBroken(StreakEvent):
 
     event_type: ClassVar[str] = "keepwarm.streak.broken.v1"
     previous: int = Field(gt=0, description="The streak that was broken.")
+
+
+class NudgeEvent(EventData):
+    """What became of a nudge (a message to the student). Carries no message text, no address
+    and no channel URL: only what a dashboard may count."""
+
+    stream: ClassVar[Stream] = Stream.NOTIFIER
+    nudge_id: str
+    kind: str = Field(description="prompt, follow_up, habit_at_risk, milestone, digest or channel_paused.")
+    subject_id: str = Field(description="The contact, follow-up, habit or channel it is about.")
+    attempts: int = Field(ge=1, description="Delivery attempts made.")
+
+    @property
+    def subject(self) -> str:
+        return self.nudge_id
+
+
+class NudgeSent(NudgeEvent):
+    """The nudge reached at least one of the student's channels."""
+
+    event_type: ClassVar[str] = "keepwarm.nudge.sent.v1"
+    channels: tuple[str, ...] = Field(description="The kinds (URL schemes) of the channels it reached.")
+
+
+class NudgeFailed(NudgeEvent):
+    """No channel took the nudge after every attempt (or no channel was left to try)."""
+
+    event_type: ClassVar[str] = "keepwarm.nudge.failed.v1"
+    reason: str = Field(description="The last error, without addresses or secrets.")

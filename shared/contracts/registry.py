@@ -21,7 +21,13 @@ from shared.contracts.habits import (
     HabitResumed,
     HabitUpdated,
 )
-from shared.contracts.notifier import StreakBroken, StreakExtended, StreakMilestoneReached
+from shared.contracts.notifier import (
+    NudgeFailed,
+    NudgeSent,
+    StreakBroken,
+    StreakExtended,
+    StreakMilestoneReached,
+)
 from shared.contracts.topics import Stream
 
 EVENT_TYPES: dict[str, type[EventData]] = {
@@ -46,6 +52,8 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         StreakExtended,
         StreakMilestoneReached,
         StreakBroken,
+        NudgeSent,
+        NudgeFailed,
     )
 }
 

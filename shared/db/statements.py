@@ -1,9 +1,10 @@
 """Statements whose spelling differs between PostgreSQL and SQLite but whose meaning does not."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, or_
+from sqlalchemy import Column, Table, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,3 +43,16 @@ async def upsert_newest(
         list(newest.values()),
     )
     return set(stored.scalars())
+
+
+async def claim_due(
+    session: AsyncSession, when: Column[Any], key: Column[Any], *, now: datetime, limit: int
+) -> list[Any]:
+    """The keys of up to ``limit`` rows whose ``when`` has come, earliest first: an index range
+    read. On PostgreSQL the rows stay locked until the transaction ends and other transactions
+    skip them (``FOR UPDATE SKIP LOCKED``), so several instances share the work; SQLite serves
+    one instance."""
+    statement = select(key).where(when <= now).order_by(when).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
+    return list((await session.execute(statement)).scalars())

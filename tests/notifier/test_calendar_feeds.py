@@ -131,15 +131,34 @@ async def test_rotation_retires_the_old_url_and_revocation_the_feed(api: Api) ->
 async def test_another_owner_reaches_nothing(api: Api) -> None:
     await seed(api)
     feed = await new_feed(api)
+    channel = await api.client.post(
+        "/v1/preferences/channels",
+        json={"name": "Phone", "url": "ntfy://127.0.0.1:9/t"},
+        headers=api.as_owner(OWNER),
+    )
     checked = await assert_routes_are_owner_scoped(
         api,
         intruder=api.as_owner("someone-else"),
-        ids={"feed_id": feed["id"], "follow_up_id": "f1"},
-        bodies={},
-        not_id_scoped={("GET", "/v1/streaks"), ("GET", "/v1/calendar-feeds"), ("POST", "/v1/calendar-feeds")},
+        ids={
+            "feed_id": feed["id"],
+            "follow_up_id": "f1",
+            "contact_id": "c1",
+            "channel_id": channel.json()["id"],
+        },
+        bodies={("POST", "/v1/prompts/{contact_id}/snooze"): {"days": 1}},
+        not_id_scoped={
+            ("GET", "/v1/streaks"),
+            ("GET", "/v1/calendar-feeds"),
+            ("POST", "/v1/calendar-feeds"),
+            ("GET", "/v1/prompts"),
+            ("GET", "/v1/preferences"),
+            ("PATCH", "/v1/preferences"),
+            ("POST", "/v1/preferences/channels"),
+            ("GET", "/v1/deliveries"),
+        },
         secret="Ada",
     )
-    assert checked == 3
+    assert checked == 9
     assert (await api.client.get("/v1/calendar-feeds", headers=api.as_owner("someone-else"))).json() == []
     assert (await api.client.get(path_of(feed))).status_code == 200  # the feed itself is untouched
     download = await api.client.get(

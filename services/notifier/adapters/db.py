@@ -1,5 +1,7 @@
-"""The notifier database: its projection of habits and check-ins, streak state, and unit of work."""
+"""The notifier database: its projections of the habits and contacts streams, streak state,
+calendar feeds, keep-alive prompts, preferences, channels and nudges, and its unit of work."""
 
+import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,15 +13,19 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    Select,
     String,
     Table,
     Text,
     Time,
     and_,
     bindparam,
+    delete,
+    false,
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -27,21 +33,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifier.adapters.kafka_out import event_of
 from services.notifier.calendars import ContactSeen, FollowUpSeen, InteractionSeen
+from services.notifier.delivery import Attempt, StoredNudge
 from services.notifier.domain.announcements import Announcement, StreakState, TrackedHabit
 from services.notifier.domain.calendar import FollowUpItem, ReminderItem, sequence
 from services.notifier.domain.feeds import Feed, Include
+from services.notifier.domain.nudges import UNCOUNTED, Channel, Nudge, NudgeKind, NudgeStatus, Preferences
+from services.notifier.domain.prompts import Person, Prompt, QuietHours, Suggestion, SuggestionKind, Touch
 from services.notifier.domain.streaks import Checkpoint, HabitPlan
+from services.notifier.prompts import Known
 from services.notifier.service import CheckInRecord
 from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
 from shared.db.inbox import inbox_table
 from shared.db.outbox import outbox_table
-from shared.db.statements import dialect_insert, upsert_newest
+from shared.db.statements import claim_due, dialect_insert, upsert_newest
 from shared.db.types import UTCDateTime
 from shared.db.unit_of_work import SessionUnitOfWork
 from shared.schedules import Schedule
 from shared.time import utc_now
-from shared.vocabulary import FollowUpStatus, ScheduleKind
+from shared.vocabulary import Category, Direction, FollowUpStatus, ScheduleKind, Tie
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
@@ -87,7 +97,9 @@ streaks = Table(
     Column("settled_run", Integer, nullable=False, server_default="0"),
     Column("settled_longest", Integer, nullable=False, server_default="0"),
     Column("plan_version", Integer, comment="the habit version the settled periods were computed for"),
+    Column("risk_at", UTCDateTime(), comment="when to remind that the period in progress is still to do"),
     Index("ix_streaks_next_check", "next_check_at"),
+    Index("ix_streaks_risk", "risk_at"),
 )
 
 
@@ -137,7 +149,20 @@ follow_ups = Table(
     Column("status", String(16), nullable=False),
     Column("version", Integer, nullable=False),
     Column("changed_at", UTCDateTime(), nullable=False),
+    Column(
+        "reminded",
+        Boolean,
+        nullable=False,
+        server_default=false(),
+        comment="reminded since its last change (a new version clears it; nudge keys keep one per due time)",
+    ),
     Index("ix_follow_ups_owner_status", "owner_id", "status"),
+    Index(
+        "ix_follow_ups_to_remind",
+        "due_at",
+        postgresql_where=text("status = 'open' AND NOT reminded"),
+        sqlite_where=text("status = 'open' AND NOT reminded"),
+    ),
 )
 
 calendar_feeds = Table(
@@ -163,6 +188,93 @@ calendar_revisions = Table(
     Column("owner_id", String(128), primary_key=True),
     Column("revision", Integer, nullable=False, comment="rises with every change an owner's feeds show"),
     Column("changed_at", UTCDateTime(), nullable=False),
+)
+
+prompts = Table(
+    "prompts",
+    metadata,
+    Column("contact_id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False),
+    Column("added_at", UTCDateTime(), nullable=False),
+    Column("due_at", UTCDateTime(), nullable=False),
+    Column("suggestion_kind", String(16), nullable=False),
+    Column("suggestion_text", Text, nullable=False),
+    Column("suggestion_topic", String(100)),
+    Column("previous_kind", String(16)),
+    Column("previous_topic", String(100)),
+    Column("held", Boolean, nullable=False),
+    Column("archived", Boolean, nullable=False),
+    Column("snoozed_until", UTCDateTime()),
+    Column("dismissed", Boolean, nullable=False),
+    Column("nudged_for", UTCDateTime()),
+    Column("reset_at", UTCDateTime()),
+    Column("wake_at", UTCDateTime(), comment="when the scheduler looks next; null: nothing to send"),
+    Index("ix_prompts_owner_due", "owner_id", "due_at"),
+    Index("ix_prompts_wake", "wake_at"),
+)
+
+preferences = Table(
+    "preferences",
+    metadata,
+    Column("owner_id", String(128), primary_key=True),
+    Column("timezone", String(64), nullable=False),
+    Column("quiet_start", Time, nullable=False),
+    Column("quiet_end", Time, nullable=False),
+    Column("daily_limit", Integer, nullable=False),
+    Column("digest", Boolean, nullable=False),
+    Column("digest_time", Time, nullable=False),
+    Column("cadence", JSON, nullable=False, comment="days per tie, replacing the defaults"),
+    Column("next_digest_at", UTCDateTime(), index=True),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+channels = Table(
+    "channels",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("url", Text, nullable=False, comment="Apprise URL; may hold a secret: never logged or published"),
+    Column("shown", Text, nullable=False, comment="the URL with its secrets masked"),
+    Column("failures", Integer, nullable=False, comment="failed attempts in a row"),
+    Column("paused_at", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+nudges = Table(
+    "nudges",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("key", String(300), nullable=False, unique=True, comment="what it is about: one nudge per key"),
+    Column("owner_id", String(128), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("subject_id", String(128), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("expires_at", UTCDateTime()),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime(), comment="set while pending: when to try (or the lease's end)"),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime()),
+    Index("ix_nudges_next_attempt", "next_attempt_at"),
+    Index("ix_nudges_owner_status", "owner_id", "status", "sent_at"),
+    Index("ix_nudges_subject", "subject_id"),
+)
+
+nudge_attempts = Table(
+    "nudge_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nudge_id", String(36), index=True, comment="null for a test message"),
+    Column("owner_id", String(128), nullable=False),
+    Column("channel_id", String(36), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("error", String(500)),
+    Index("ix_nudge_attempts_owner", "owner_id", "id"),
 )
 
 
@@ -250,6 +362,7 @@ class SqlProjection:
                 next_check_at=row["next_check_at"],
                 checkpoint=Checkpoint(row["settled_through"], row["settled_run"], row["settled_longest"]),
                 plan_version=row["plan_version"],
+                risk_at=row["risk_at"],
             )
             for row in rows.mappings()
         }
@@ -275,21 +388,25 @@ class SqlProjection:
                     "settled_run": state.checkpoint.run,
                     "settled_longest": state.checkpoint.longest,
                     "plan_version": state.plan_version,
+                    "risk_at": state.risk_at,
                 }
                 for habit, state in states
             ],
         )
 
     async def due_for_check(self, *, now: datetime, limit: int) -> list[str]:
-        statement = (
-            select(streaks.c.habit_id)
-            .where(streaks.c.next_check_at <= now)
-            .order_by(streaks.c.next_check_at)
-            .limit(limit)
+        return await claim_due(
+            self._session, streaks.c.next_check_at, streaks.c.habit_id, now=now, limit=limit
         )
-        if self._session.get_bind().dialect.name == "postgresql":
-            statement = statement.with_for_update(skip_locked=True)
-        return list((await self._session.execute(statement)).scalars())
+
+    async def due_for_risk(self, *, now: datetime, limit: int) -> list[str]:
+        return await claim_due(self._session, streaks.c.risk_at, streaks.c.habit_id, now=now, limit=limit)
+
+    async def clear_risk(self, habit_ids: Collection[str]) -> None:
+        if habit_ids:
+            await self._session.execute(
+                update(streaks).where(streaks.c.habit_id.in_(list(habit_ids))).values(risk_at=None)
+            )
 
     async def habits_of(self, *, owner_id: str) -> list[TrackedHabit]:
         rows = await self._session.execute(
@@ -366,6 +483,7 @@ class SqlCalendar:
                     "status": s.follow_up.status.value,
                     "version": s.follow_up.version,
                     "changed_at": s.recorded_at,
+                    "reminded": False,
                 }
                 for s in seen
             ],
@@ -444,7 +562,18 @@ class SqlCalendar:
         return _feed(row), row["token_hash"], row["revision"] or 0, row["seen"]
 
     async def follow_up_items(self, *, owner_id: str, follow_up_id: str | None = None) -> list[FollowUpItem]:
-        statement = (
+        statement = self._follow_up_items().where(
+            follow_ups.c.owner_id == owner_id,
+            follow_ups.c.status == FollowUpStatus.OPEN.value,
+            contacts.c.archived.is_(False),
+        )
+        if follow_up_id is not None:
+            statement = statement.where(follow_ups.c.id == follow_up_id)
+        return [_follow_up_item(row) for row in (await self._session.execute(statement)).mappings()]
+
+    @staticmethod
+    def _follow_up_items() -> Select[Any]:
+        return (
             select(
                 follow_ups,
                 contacts.c.display_name,
@@ -457,28 +586,38 @@ class SqlCalendar:
                 interactions,
                 and_(interactions.c.id == follow_ups.c.interaction_id, interactions.c.deleted.is_(False)),
             )
-            .where(
-                follow_ups.c.owner_id == owner_id,
-                follow_ups.c.status == FollowUpStatus.OPEN.value,
-                contacts.c.archived.is_(False),
-            )
             .order_by(follow_ups.c.due_at, follow_ups.c.id)
         )
-        if follow_up_id is not None:
-            statement = statement.where(follow_ups.c.id == follow_up_id)
-        return [
-            FollowUpItem(
-                id=row["id"],
-                contact_name=row["display_name"],
-                title=row["title"],
-                due_at=row["due_at"],
-                proposed_times=tuple(datetime.fromisoformat(t) for t in row["proposed_times"]),
-                takeaway=row["takeaway"],
-                sequence=sequence(row["version"], row["contact_version"]),
-                modified_at=max(row["changed_at"], row["contact_changed_at"]),
+
+    async def follow_ups_to_remind(self, *, until: datetime, limit: int) -> list[tuple[str, FollowUpItem]]:
+        statement = (
+            select(follow_ups.c.id)
+            .where(
+                follow_ups.c.status == FollowUpStatus.OPEN.value,
+                follow_ups.c.reminded.is_(False),
+                follow_ups.c.due_at <= until,
             )
-            for row in (await self._session.execute(statement)).mappings()
-        ]
+            .order_by(follow_ups.c.due_at)
+            .limit(limit)
+        )
+        if self._session.get_bind().dialect.name == "postgresql":
+            statement = statement.with_for_update(skip_locked=True)
+        ids = list((await self._session.execute(statement)).scalars())
+        if not ids:
+            return []
+        rows = await self._session.execute(
+            self._follow_up_items().where(follow_ups.c.id.in_(ids), contacts.c.archived.is_(False))
+        )
+        found = [(row["owner_id"], _follow_up_item(row)) for row in rows.mappings()]
+        shown = {item.id for _, item in found}
+        await self.mark_reminded([i for i in ids if i not in shown])
+        return found
+
+    async def mark_reminded(self, follow_up_ids: Collection[str]) -> None:
+        if follow_up_ids:
+            await self._session.execute(
+                update(follow_ups).where(follow_ups.c.id.in_(list(follow_up_ids))).values(reminded=True)
+            )
 
     async def reminder_items(self, *, owner_id: str) -> list[ReminderItem]:
         rows = await self._session.execute(
@@ -504,9 +643,317 @@ class SqlCalendar:
         return items
 
 
+class SqlPrompts:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def known(self, contact_ids: Collection[str]) -> dict[str, Known]:
+        if not contact_ids:
+            return {}
+        rows = await self._session.execute(select(contacts).where(contacts.c.id.in_(list(contact_ids))))
+        return {
+            row["id"]: Known(
+                owner_id=row["owner_id"],
+                person=Person(
+                    id=row["id"],
+                    name=row["display_name"],
+                    tie=Tie(row["tie"]),
+                    category=Category(row["category"]),
+                    cadence_days=row["cadence_days"],
+                    added_at=row["changed_at"],
+                    last_interaction_at=row["last_interaction_at"],
+                    company=row["company"],
+                    role=row["role"],
+                    tags=tuple(row["tags"]),
+                ),
+                archived=row["archived"],
+            )
+            for row in rows.mappings()
+        }
+
+    async def touches(self, contact_ids: Collection[str]) -> dict[str, list[Touch]]:
+        if not contact_ids:
+            return {}
+        rows = await self._session.execute(
+            select(interactions.c.contact_id, interactions.c.direction, interactions.c.occurred_at).where(
+                interactions.c.contact_id.in_(list(contact_ids)), interactions.c.deleted.is_(False)
+            )
+        )
+        found: dict[str, list[Touch]] = {}
+        for contact_id, direction, occurred_at in rows.all():
+            found.setdefault(contact_id, []).append(Touch(Direction(direction), occurred_at))
+        return found
+
+    async def prompts(self, contact_ids: Collection[str]) -> dict[str, Prompt]:
+        if not contact_ids:
+            return {}
+        rows = await self._session.execute(select(prompts).where(prompts.c.contact_id.in_(list(contact_ids))))
+        return {row["contact_id"]: _prompt(row) for row in rows.mappings()}
+
+    async def put(self, changed: Sequence[Prompt]) -> None:
+        if not changed:
+            return
+        statement = dialect_insert(self._session, prompts)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[prompts.c.contact_id],
+                set_={c.name: statement.excluded[c.name] for c in prompts.c if c.name != "contact_id"},
+            ),
+            [_prompt_row(prompt) for prompt in changed],
+        )
+
+    async def of_owner(self, owner_id: str) -> list[Prompt]:
+        rows = await self._session.execute(
+            select(prompts)
+            .where(prompts.c.owner_id == owner_id, prompts.c.archived.is_(False))
+            .order_by(prompts.c.due_at, prompts.c.contact_id)
+        )
+        return [_prompt(row) for row in rows.mappings()]
+
+    async def due(self, *, now: datetime, limit: int) -> list[Prompt]:
+        ids = await claim_due(self._session, prompts.c.wake_at, prompts.c.contact_id, now=now, limit=limit)
+        found = await self.prompts(ids)
+        return [found[contact_id] for contact_id in ids]
+
+
+class SqlNudges:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def preferences(self, owner_ids: Collection[str]) -> dict[str, Preferences]:
+        if not owner_ids:
+            return {}
+        rows = await self._session.execute(
+            select(preferences).where(preferences.c.owner_id.in_(list(owner_ids)))
+        )
+        return {
+            row["owner_id"]: Preferences(
+                timezone=row["timezone"],
+                quiet=QuietHours(row["quiet_start"], row["quiet_end"]),
+                daily_limit=row["daily_limit"],
+                digest=row["digest"],
+                digest_time=row["digest_time"],
+                cadence={Tie(tie): days for tie, days in row["cadence"].items()},
+            )
+            for row in rows.mappings()
+        }
+
+    async def put_preferences(
+        self, owner_id: str, chosen: Preferences, *, next_digest_at: datetime | None, now: datetime
+    ) -> None:
+        row = {
+            "owner_id": owner_id,
+            "timezone": chosen.timezone,
+            "quiet_start": chosen.quiet.start,
+            "quiet_end": chosen.quiet.end,
+            "daily_limit": chosen.daily_limit,
+            "digest": chosen.digest,
+            "digest_time": chosen.digest_time,
+            "cadence": {tie.value: days for tie, days in sorted(chosen.cadence.items())},
+            "next_digest_at": next_digest_at,
+            "updated_at": now,
+        }
+        statement = dialect_insert(self._session, preferences)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[preferences.c.owner_id],
+                set_={key: statement.excluded[key] for key in row if key != "owner_id"},
+            ),
+            [row],
+        )
+
+    async def channels(self, owner_ids: Collection[str], *, active: bool) -> dict[str, list[Channel]]:
+        if not owner_ids:
+            return {}
+        statement = select(channels).where(channels.c.owner_id.in_(list(owner_ids)))
+        if active:
+            statement = statement.where(channels.c.paused_at.is_(None))
+        found: dict[str, list[Channel]] = {}
+        for row in (
+            await self._session.execute(
+                statement.order_by(channels.c.created_at, channels.c.name, channels.c.id)
+            )
+        ).mappings():
+            found.setdefault(row["owner_id"], []).append(_channel(row))
+        return found
+
+    async def add_channel(self, channel: Channel) -> None:
+        await self._session.execute(insert(channels).values(_channel_row(channel)))
+
+    async def put_channels(self, changed: Sequence[Channel]) -> None:
+        for channel in changed:
+            await self._session.execute(
+                update(channels)
+                .where(channels.c.id == channel.id)
+                .values(failures=channel.failures, paused_at=channel.paused_at)
+            )
+
+    async def remove_channel(self, channel: Channel) -> None:
+        await self._session.execute(
+            delete(channels).where(channels.c.id == channel.id, channels.c.owner_id == channel.owner_id)
+        )
+
+    async def add(self, rows: Sequence[tuple[Nudge, NudgeStatus]], *, now: datetime) -> None:
+        if not rows:
+            return
+        await self._session.execute(
+            dialect_insert(self._session, nudges).on_conflict_do_nothing(index_elements=[nudges.c.key]),
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "key": nudge.key,
+                    "owner_id": nudge.owner_id,
+                    "kind": nudge.kind.value,
+                    "subject_id": nudge.subject_id,
+                    "title": nudge.title,
+                    "body": nudge.body,
+                    "expires_at": nudge.expires_at,
+                    "status": status.value,
+                    "attempts": 0,
+                    "next_attempt_at": now if status is NudgeStatus.PENDING else None,
+                    "created_at": now,
+                    "sent_at": None,
+                }
+                for nudge, status in rows
+            ],
+        )
+
+    async def cancel(self, *, kind: str, subject_ids: Collection[str]) -> None:
+        if subject_ids:
+            await self._session.execute(
+                update(nudges)
+                .where(
+                    nudges.c.subject_id.in_(list(subject_ids)),
+                    nudges.c.kind == kind,
+                    nudges.c.status.in_([NudgeStatus.QUEUED.value, NudgeStatus.PENDING.value]),
+                )
+                .values(status=NudgeStatus.CANCELLED.value, next_attempt_at=None)
+            )
+
+    async def claim(self, *, now: datetime, lease_until: datetime, limit: int) -> list[StoredNudge]:
+        ids = await claim_due(self._session, nudges.c.next_attempt_at, nudges.c.id, now=now, limit=limit)
+        if not ids:
+            return []
+        await self._session.execute(
+            update(nudges).where(nudges.c.id.in_(ids)).values(next_attempt_at=lease_until)
+        )
+        rows = await self._session.execute(select(nudges).where(nudges.c.id.in_(ids)))
+        found = {row["id"]: _stored_nudge(row) for row in rows.mappings()}
+        return [found[nudge_id] for nudge_id in ids]
+
+    async def reached(self, nudge_ids: Collection[str]) -> dict[str, set[str]]:
+        rows = await self._session.execute(
+            select(nudge_attempts.c.nudge_id, nudge_attempts.c.channel_id).where(
+                nudge_attempts.c.nudge_id.in_(list(nudge_ids)), nudge_attempts.c.ok.is_(True)
+            )
+        )
+        found: dict[str, set[str]] = {}
+        for nudge_id, channel_id in rows.all():
+            found.setdefault(nudge_id, set()).add(channel_id)
+        return found
+
+    async def counted_since(self, since: Mapping[str, datetime]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for owner_id, moment in since.items():
+            count = await self._session.scalar(
+                select(func.count())
+                .select_from(nudges)
+                .where(
+                    nudges.c.owner_id == owner_id,
+                    nudges.c.status == NudgeStatus.SENT.value,
+                    nudges.c.sent_at >= moment,
+                    nudges.c.kind.not_in([kind.value for kind in UNCOUNTED]),
+                )
+            )
+            found[owner_id] = int(count or 0)
+        return found
+
+    async def record(self, attempts: Sequence[Attempt]) -> None:
+        if attempts:
+            await self._session.execute(
+                insert(nudge_attempts),
+                [
+                    {
+                        "nudge_id": a.nudge_id,
+                        "owner_id": a.owner_id,
+                        "channel_id": a.channel_id,
+                        "attempt": a.number,
+                        "at": a.at,
+                        "ok": a.error is None,
+                        "error": None if a.error is None else a.error[:500],
+                    }
+                    for a in attempts
+                ],
+            )
+
+    async def settle(
+        self,
+        stored: StoredNudge,
+        *,
+        status: NudgeStatus,
+        attempts: int,
+        next_attempt_at: datetime | None,
+        sent_at: datetime | None,
+    ) -> None:
+        await self._session.execute(
+            update(nudges)
+            .where(nudges.c.id == stored.id)
+            .values(status=status.value, attempts=attempts, next_attempt_at=next_attempt_at, sent_at=sent_at)
+        )
+
+    async def due_digests(self, *, now: datetime, limit: int) -> list[str]:
+        return await claim_due(
+            self._session, preferences.c.next_digest_at, preferences.c.owner_id, now=now, limit=limit
+        )
+
+    async def queued(self, owner_id: str) -> list[StoredNudge]:
+        rows = await self._session.execute(
+            select(nudges)
+            .where(nudges.c.owner_id == owner_id, nudges.c.status == NudgeStatus.QUEUED.value)
+            .order_by(nudges.c.created_at, nudges.c.id)
+        )
+        return [_stored_nudge(row) for row in rows.mappings()]
+
+    async def bundle(self, nudge_ids: Collection[str]) -> None:
+        if nudge_ids:
+            await self._session.execute(
+                update(nudges)
+                .where(nudges.c.id.in_(list(nudge_ids)))
+                .values(status=NudgeStatus.BUNDLED.value)
+            )
+
+    async def set_next_digest(self, owner_id: str, at: datetime | None) -> None:
+        await self._session.execute(
+            update(preferences).where(preferences.c.owner_id == owner_id).values(next_digest_at=at)
+        )
+
+    async def attempts_of(self, *, owner_id: str, limit: int) -> list[tuple[Attempt, StoredNudge | None]]:
+        rows = await self._session.execute(
+            select(nudge_attempts)
+            .outerjoin(nudges, nudges.c.id == nudge_attempts.c.nudge_id)
+            .add_columns(*[c.label(f"n_{c.name}") for c in nudges.c])
+            .where(nudge_attempts.c.owner_id == owner_id)
+            .order_by(nudge_attempts.c.id.desc())
+            .limit(limit)
+        )
+        found: list[tuple[Attempt, StoredNudge | None]] = []
+        for row in rows.mappings():
+            attempt = Attempt(
+                row["nudge_id"], row["owner_id"], row["channel_id"], row["attempt"], row["at"], row["error"]
+            )
+            if row["nudge_id"] is None:
+                found.append((attempt, None))
+            else:
+                nudge_row = {c.name: row[f"n_{c.name}"] for c in nudges.c}
+                found.append((attempt, _stored_nudge(nudge_row)))
+        return found
+
+
 class SqlUnitOfWork(SessionUnitOfWork):
     projection: SqlProjection
     calendar: SqlCalendar
+    prompts: SqlPrompts
+    nudges: SqlNudges
 
     def __init__(self, *args: Any, clock: Callable[[], datetime] = utc_now, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -515,10 +962,27 @@ class SqlUnitOfWork(SessionUnitOfWork):
     def bind(self, session: AsyncSession) -> None:
         self.projection = SqlProjection(session)
         self.calendar = SqlCalendar(session)
+        self.prompts = SqlPrompts(session)
+        self.nudges = SqlNudges(session)
 
-    def event_of(self, change: tuple[TrackedHabit, Announcement]) -> EventData:
+    def event_of(self, change: tuple[TrackedHabit, Announcement] | EventData) -> EventData:
+        if isinstance(change, EventData):
+            return change
         habit, announcement = change
         return event_of(habit, announcement, now=self._clock())
+
+
+def _follow_up_item(row: Any) -> FollowUpItem:
+    return FollowUpItem(
+        id=row["id"],
+        contact_name=row["display_name"],
+        title=row["title"],
+        due_at=row["due_at"],
+        proposed_times=tuple(datetime.fromisoformat(t) for t in row["proposed_times"]),
+        takeaway=row["takeaway"],
+        sequence=sequence(row["version"], row["contact_version"]),
+        modified_at=max(row["changed_at"], row["contact_changed_at"]),
+    )
 
 
 def _habit_row(habit: TrackedHabit) -> dict[str, Any]:
@@ -597,4 +1061,96 @@ def _feed(row: Any) -> Feed:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         revoked_at=row["revoked_at"],
+    )
+
+
+def _prompt(row: Any) -> Prompt:
+    previous = (
+        Suggestion(SuggestionKind(row["previous_kind"]), "", row["previous_topic"])
+        if row["previous_kind"]
+        else None
+    )
+    return Prompt(
+        contact_id=row["contact_id"],
+        owner_id=row["owner_id"],
+        added_at=row["added_at"],
+        due_at=row["due_at"],
+        suggestion=Suggestion(
+            SuggestionKind(row["suggestion_kind"]), row["suggestion_text"], row["suggestion_topic"]
+        ),
+        previous=previous,
+        held=row["held"],
+        archived=row["archived"],
+        snoozed_until=row["snoozed_until"],
+        dismissed=row["dismissed"],
+        nudged_for=row["nudged_for"],
+        reset_at=row["reset_at"],
+    )
+
+
+def _prompt_row(prompt: Prompt) -> dict[str, Any]:
+    return {
+        "contact_id": prompt.contact_id,
+        "owner_id": prompt.owner_id,
+        "added_at": prompt.added_at,
+        "due_at": prompt.due_at,
+        "suggestion_kind": prompt.suggestion.kind.value,
+        "suggestion_text": prompt.suggestion.text,
+        "suggestion_topic": prompt.suggestion.topic,
+        "previous_kind": prompt.previous.kind.value if prompt.previous else None,
+        "previous_topic": prompt.previous.topic if prompt.previous else None,
+        "held": prompt.held,
+        "archived": prompt.archived,
+        "snoozed_until": prompt.snoozed_until,
+        "dismissed": prompt.dismissed,
+        "nudged_for": prompt.nudged_for,
+        "reset_at": prompt.reset_at,
+        "wake_at": prompt.wake_at,
+    }
+
+
+def _channel(row: Any) -> Channel:
+    return Channel(
+        id=row["id"],
+        owner_id=row["owner_id"],
+        name=row["name"],
+        kind=row["kind"],
+        shown=row["shown"],
+        url=row["url"],
+        created_at=row["created_at"],
+        failures=row["failures"],
+        paused_at=row["paused_at"],
+    )
+
+
+def _channel_row(channel: Channel) -> dict[str, Any]:
+    return {
+        "id": channel.id,
+        "owner_id": channel.owner_id,
+        "name": channel.name,
+        "kind": channel.kind,
+        "url": channel.url,
+        "shown": channel.shown,
+        "failures": channel.failures,
+        "paused_at": channel.paused_at,
+        "created_at": channel.created_at,
+    }
+
+
+def _stored_nudge(row: Any) -> StoredNudge:
+    return StoredNudge(
+        id=row["id"],
+        nudge=Nudge(
+            key=row["key"],
+            owner_id=row["owner_id"],
+            kind=NudgeKind(row["kind"]),
+            subject_id=row["subject_id"],
+            title=row["title"],
+            body=row["body"],
+            expires_at=row["expires_at"],
+        ),
+        status=NudgeStatus(row["status"]),
+        attempts=row["attempts"],
+        created_at=row["created_at"],
+        sent_at=row["sent_at"],
     )

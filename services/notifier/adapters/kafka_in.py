@@ -1,13 +1,13 @@
 """What the notifier consumes: the habits stream becomes its own projection (each batch
 recomputes the streaks it touched, once per habit), and the contacts stream the copy of
-contacts, interactions and follow-ups its calendars show."""
+contacts, interactions and follow-ups its calendars show and its keep-alive prompts follow."""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notifier import calendars, service
+from services.notifier import calendars, prompts, service
 from services.notifier.adapters.db import SqlUnitOfWork
 from services.notifier.calendars import ContactSeen, FollowUpSeen, InteractionSeen
 from services.notifier.domain.announcements import TrackedHabit
@@ -71,12 +71,14 @@ def habit_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], dateti
 
 
 def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> BatchHandler:
-    """Translate a batch of contacts-stream events into the calendar projection."""
+    """Translate a batch of contacts-stream events into the calendar projection, then bring the
+    prompts of the contacts it named up to date."""
 
     async def apply(session: AsyncSession, events: Sequence[EventData]) -> None:
         found = [event for event in events if isinstance(event, ContactEvent)]
+        work = uow().within(session)
         await calendars.project(
-            work=uow().within(session),
+            work=work,
             contacts=[ContactSeen(e.owner_id, e.recorded_at, e.contact) for e in found],
             interactions=[
                 InteractionSeen(e.owner_id, e.recorded_at, e.interaction, isinstance(e, InteractionDeleted))
@@ -90,5 +92,6 @@ def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], date
             ],
             now=clock(),
         )
+        await prompts.follow_contacts(work=work, contact_ids={e.contact.id for e in found}, now=clock())
 
     return apply

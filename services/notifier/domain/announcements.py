@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from services.notifier.domain.nudges import AT_RISK_TIME
 from services.notifier.domain.streaks import (
     Checkpoint,
     HabitPlan,
@@ -44,6 +45,8 @@ class StreakState:
     next_check_at: datetime | None = None
     checkpoint: Checkpoint = field(default_factory=Checkpoint)
     plan_version: int | None = None
+    risk_at: datetime | None = None
+    """When to remind that the period in progress is still to do."""
 
     def resume_from(self, *, version: int, earliest_change: date, today: date) -> Checkpoint:
         """Where a recomputation may start: the checkpoint, unless the habit has a new version
@@ -102,6 +105,15 @@ def next_check(habit: TrackedHabit, now: Streaks) -> datetime | None:
     return midnight.astimezone(ZoneInfo("UTC"))
 
 
+def risk_check(habit: TrackedHabit, now: Streaks) -> datetime | None:
+    """``AT_RISK_TIME`` (local) on the last day of the period in progress, while it is not met."""
+    period = now.in_progress
+    if period is None or habit.archived or period.outcome is not Outcome.OPEN:
+        return None
+    moment = datetime.combine(period.period.end, AT_RISK_TIME, ZoneInfo(habit.timezone))
+    return moment.astimezone(ZoneInfo("UTC"))
+
+
 def after(
     before: StreakState,
     now: Streaks,
@@ -119,4 +131,5 @@ def after(
         next_check_at=next_check(habit, now),
         checkpoint=checkpoint,
         plan_version=habit.version,
+        risk_at=risk_check(habit, now),
     )

@@ -14,18 +14,26 @@ previous one for the same contact, and rotates through the tags.
 **Politeness.** After two outbound touches in a row that got no answer, the contact is held
 until they answer (an inbound interaction) or the owner resets it. Nudges wait out the owner's
 quiet hours, in the owner's zone (DST included), and at most ``daily_limit`` go out per local day.
+
+**A prompt's life.** Each contact has one prompt at a time, for the cycle that ends with the next
+interaction: logging one moves the due moment, which resolves the prompt and opens the next cycle
+(snooze and dismissal are forgotten, the suggestion moves on). The owner may snooze a prompt to a
+later moment or dismiss it for this cycle; the scheduler wakes a prompt once per moment it
+becomes due (``wake_at``), so a redelivered event or a second instance nudges nobody twice.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from shared.errors import DomainError, InvalidTransition
 from shared.vocabulary import Category, Direction, Tie
 
 DEFAULT_CADENCE = {Tie.STRONG: 21, Tie.WEAK: 60, Tie.DORMANT: 180}
 UNANSWERED_LIMIT = 2
+LONGEST_SNOOZE = timedelta(days=365)
 
 
 class SuggestionKind(StrEnum):
@@ -192,3 +200,112 @@ def _wall(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 def within_daily_limit(sent_today: int, limit: int) -> bool:
     return sent_today < limit
+
+
+class PromptStatus(StrEnum):
+    WAITING = "waiting"
+    DUE = "due"
+    SNOOZED = "snoozed"
+    DISMISSED = "dismissed"
+    HELD = "held"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A contact's keep-alive prompt for the current cycle."""
+
+    contact_id: str
+    owner_id: str
+    added_at: datetime
+    """When the notifier first saw the contact."""
+    due_at: datetime
+    suggestion: Suggestion
+    previous: Suggestion | None = None
+    """The suggestion of the previous cycle, which this one must not repeat."""
+    held: bool = False
+    archived: bool = False
+    snoozed_until: datetime | None = None
+    dismissed: bool = False
+    nudged_for: datetime | None = None
+    """The moment the scheduler last nudged for (``wake_at`` it handled)."""
+    reset_at: datetime | None = None
+
+    def status(self, now: datetime) -> PromptStatus:
+        if self.held:
+            return PromptStatus.HELD
+        if self.dismissed:
+            return PromptStatus.DISMISSED
+        if self.snoozed_until is not None and self.snoozed_until > now:
+            return PromptStatus.SNOOZED
+        return PromptStatus.DUE if self.due_at <= now else PromptStatus.WAITING
+
+    @property
+    def wake_at(self) -> datetime | None:
+        """When the scheduler must look at this prompt next; None when nothing is to be sent."""
+        if self.archived or self.held or self.dismissed:
+            return None
+        moment = max(self.due_at, self.snoozed_until) if self.snoozed_until else self.due_at
+        if self.nudged_for is not None and self.nudged_for >= moment:
+            return None
+        return moment
+
+
+def follow(
+    prompt: Prompt | None,
+    *,
+    owner_id: str,
+    person: Person,
+    archived: bool,
+    touches: Sequence[Touch],
+    owner_cadence: dict[Tie, int] | None = None,
+) -> Prompt:
+    """The prompt after the contact, its interactions or the owner's cadence changed. A new due
+    moment resolves the current cycle and opens the next one."""
+    due = due_at(person, owner_cadence)
+    if prompt is None:
+        return Prompt(
+            contact_id=person.id,
+            owner_id=owner_id,
+            added_at=person.added_at,
+            due_at=due,
+            suggestion=suggest(person),
+            held=held_back(touches),
+            archived=archived,
+        )
+    held = held_back(touches, reset_at=prompt.reset_at)
+    if due != prompt.due_at:
+        return replace(
+            prompt,
+            due_at=due,
+            suggestion=suggest(person, prompt.suggestion),
+            previous=prompt.suggestion,
+            held=held,
+            archived=archived,
+            snoozed_until=None,
+            dismissed=False,
+            nudged_for=None,
+        )
+    return replace(prompt, suggestion=suggest(person, prompt.previous), held=held, archived=archived)
+
+
+def snooze(prompt: Prompt, *, until: datetime, now: datetime) -> Prompt:
+    """Hide a due prompt until ``until`` (then it is due, and nudged, again)."""
+    if prompt.status(now) not in (PromptStatus.DUE, PromptStatus.SNOOZED):
+        raise InvalidTransition(f"only a due prompt can be snoozed; this one is {prompt.status(now)}")
+    if not now < until <= now + LONGEST_SNOOZE:
+        raise DomainError("snooze until a moment in the next 365 days", field="until")
+    return replace(prompt, snoozed_until=until)
+
+
+def dismiss(prompt: Prompt, *, now: datetime) -> Prompt:
+    """No more nudges for this cycle; the next interaction opens a new one."""
+    if prompt.status(now) not in (PromptStatus.DUE, PromptStatus.SNOOZED):
+        raise InvalidTransition(f"only a due prompt can be dismissed; this one is {prompt.status(now)}")
+    return replace(prompt, dismissed=True)
+
+
+def reset(prompt: Prompt, *, now: datetime) -> Prompt:
+    """Forget the unanswered touches so far: the contact is prompted again."""
+    if not prompt.held:
+        raise InvalidTransition("the prompt is not held back")
+    return replace(prompt, held=False, reset_at=now)

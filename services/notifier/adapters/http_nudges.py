@@ -1,0 +1,275 @@
+"""The notifier's HTTP API for keep-alive prompts (list, snooze, dismiss, reset) and for how an
+owner is nudged (preferences, channels with a test send, the delivery log)."""
+
+import datetime as dt
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from services.notifier import delivery, prompts
+from services.notifier.delivery import Attempt, NudgeWorkFactory, Sender, StoredNudge
+from services.notifier.domain.nudges import LIMITS, Channel, Preferences
+from services.notifier.domain.prompts import DEFAULT_CADENCE, PromptStatus, QuietHours, SuggestionKind
+from services.notifier.prompts import PromptView, PromptWorkFactory
+from shared.vocabulary import Tie
+
+
+class SuggestionOut(BaseModel):
+    kind: SuggestionKind
+    text: str = Field(description="One concrete give-first action that fits the person.")
+
+
+class PromptOut(BaseModel):
+    contact_id: str = Field(description="Each contact has one prompt at a time: its id is the contact's.")
+    contact_name: str
+    status: PromptStatus
+    due_at: datetime = Field(description="When the contact's cadence ran out.")
+    last_interaction_at: datetime | None
+    suggestion: SuggestionOut
+    snoozed_until: datetime | None
+
+
+def prompt_out(view: PromptView) -> PromptOut:
+    prompt = view.prompt
+    return PromptOut(
+        contact_id=prompt.contact_id,
+        contact_name=view.person.name,
+        status=view.status,
+        due_at=prompt.due_at,
+        last_interaction_at=view.person.last_interaction_at,
+        suggestion=SuggestionOut(kind=prompt.suggestion.kind, text=prompt.suggestion.text),
+        snoozed_until=prompt.snoozed_until if view.status is PromptStatus.SNOOZED else None,
+    )
+
+
+class SnoozeIn(BaseModel):
+    until: AwareDatetime | None = Field(default=None, description="Snooze until this moment …")
+    days: int | None = Field(default=None, ge=1, le=365, description="… or for this many days.")
+
+    @model_validator(mode="after")
+    def one_of(self) -> "SnoozeIn":
+        if (self.until is None) == (self.days is None):
+            raise ValueError("give either `until` or `days`")
+        return self
+
+
+def prompts_router(*, uow: PromptWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["prompts"])
+    Owner = Annotated[str, owner]
+
+    @router.get("/prompts", summary="Keep-alive prompts, due ones by default, the most overdue first")
+    async def list_prompts(
+        owner_id: Owner,
+        status: Annotated[list[PromptStatus] | None, Query(description="Which to show (repeatable).")] = None,
+    ) -> list[PromptOut]:
+        views = await prompts.list_prompts(
+            uow=uow, owner_id=owner_id, statuses=set(status or [PromptStatus.DUE]), now=clock()
+        )
+        return [prompt_out(view) for view in views]
+
+    @router.post("/prompts/{contact_id}/snooze", summary="Hide a due prompt for a while")
+    async def snooze(contact_id: str, body: SnoozeIn, owner_id: Owner) -> PromptOut:
+        now = clock()
+        until = body.until or now + timedelta(days=body.days or 0)
+        view = await prompts.snooze_prompt(
+            uow=uow, owner_id=owner_id, contact_id=contact_id, until=until, now=now
+        )
+        return prompt_out(view)
+
+    @router.post("/prompts/{contact_id}/dismiss", summary="No more nudges until the next interaction")
+    async def dismiss(contact_id: str, owner_id: Owner) -> PromptOut:
+        view = await prompts.dismiss_prompt(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
+        return prompt_out(view)
+
+    @router.post("/prompts/{contact_id}/reset", summary="Prompt again despite unanswered touches")
+    async def reset(contact_id: str, owner_id: Owner) -> PromptOut:
+        view = await prompts.reset_prompt(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
+        return prompt_out(view)
+
+    return router
+
+
+class QuietHoursIO(BaseModel):
+    start: dt.time = Field(description="Local time nudges stop; after `end` when it spans midnight.")
+    end: dt.time = Field(description="Local time nudges may go again.")
+
+
+class DigestIO(BaseModel):
+    enabled: bool = Field(description="Bundle prompts, follow-ups, habit reminders and milestones daily.")
+    time: dt.time = Field(description="Local time of the digest.")
+
+
+class CadenceIO(BaseModel):
+    strong: int = Field(ge=LIMITS["cadence"][0], le=LIMITS["cadence"][1])
+    weak: int = Field(ge=LIMITS["cadence"][0], le=LIMITS["cadence"][1])
+    dormant: int = Field(ge=LIMITS["cadence"][0], le=LIMITS["cadence"][1])
+
+
+class ChannelOut(BaseModel):
+    id: str
+    name: str
+    kind: str = Field(description="The URL scheme: mailto, ntfy, slack, discord, tgram …")
+    url: str = Field(description="The URL with its secrets masked.")
+    paused: bool
+    failures: int = Field(description="Failed attempts in a row (paused at five).")
+    created_at: datetime
+
+
+def channel_out(channel: Channel) -> ChannelOut:
+    return ChannelOut(
+        id=channel.id,
+        name=channel.name,
+        kind=channel.kind,
+        url=channel.shown,
+        paused=channel.paused_at is not None,
+        failures=channel.failures,
+        created_at=channel.created_at,
+    )
+
+
+class PreferencesOut(BaseModel):
+    timezone: str
+    quiet_hours: QuietHoursIO
+    daily_limit: int
+    digest: DigestIO
+    cadence: CadenceIO = Field(description="Days between touches per tie (a contact's own cadence wins).")
+    channels: list[ChannelOut]
+
+
+class PreferencesIn(BaseModel):
+    """Fields left out keep their value."""
+
+    timezone: str | None = Field(default=None, max_length=64, description="IANA zone, e.g. Europe/Berlin.")
+    quiet_hours: QuietHoursIO | None = None
+    daily_limit: int | None = Field(default=None, ge=LIMITS["daily_limit"][0], le=LIMITS["daily_limit"][1])
+    digest: DigestIO | None = None
+    cadence: CadenceIO | None = None
+
+
+def preferences_out(chosen: Preferences, channels: list[Channel]) -> PreferencesOut:
+    cadence = {**DEFAULT_CADENCE, **chosen.cadence}
+    return PreferencesOut(
+        timezone=chosen.timezone,
+        quiet_hours=QuietHoursIO(start=chosen.quiet.start, end=chosen.quiet.end),
+        daily_limit=chosen.daily_limit,
+        digest=DigestIO(enabled=chosen.digest, time=chosen.digest_time),
+        cadence=CadenceIO(strong=cadence[Tie.STRONG], weak=cadence[Tie.WEAK], dormant=cadence[Tie.DORMANT]),
+        channels=[channel_out(channel) for channel in channels],
+    )
+
+
+def merged(chosen: Preferences, body: PreferencesIn) -> Preferences:
+    cadence = chosen.cadence
+    if body.cadence is not None:
+        wanted = {
+            Tie.STRONG: body.cadence.strong,
+            Tie.WEAK: body.cadence.weak,
+            Tie.DORMANT: body.cadence.dormant,
+        }
+        cadence = {tie: days for tie, days in wanted.items() if days != DEFAULT_CADENCE[tie]}
+    return Preferences(
+        timezone=body.timezone or chosen.timezone,
+        quiet=QuietHours(body.quiet_hours.start, body.quiet_hours.end) if body.quiet_hours else chosen.quiet,
+        daily_limit=body.daily_limit or chosen.daily_limit,
+        digest=body.digest.enabled if body.digest else chosen.digest,
+        digest_time=body.digest.time if body.digest else chosen.digest_time,
+        cadence=cadence,
+    )
+
+
+class ChannelIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="e.g. 'Phone' or 'Work email'.")
+    url: str = Field(
+        min_length=3,
+        max_length=2000,
+        description="An Apprise URL: mailto://user:password@smtp.example.org?to=me@example.org, "
+        "ntfy://ntfy.sh/my-topic, slack://…, discord://…, tgram://…",
+    )
+
+
+class TestOut(BaseModel):
+    delivered: bool
+    error: str | None = Field(description="What the service answered when it was not delivered.")
+
+
+class AttemptOut(BaseModel):
+    at: datetime
+    channel_id: str
+    attempt: int
+    delivered: bool
+    error: str | None
+    nudge_kind: str | None = Field(description="None for a test message.")
+    nudge_title: str | None
+    nudge_status: str | None
+
+
+def attempt_out(attempt: Attempt, stored: StoredNudge | None) -> AttemptOut:
+    return AttemptOut(
+        at=attempt.at,
+        channel_id=attempt.channel_id,
+        attempt=attempt.number,
+        delivered=attempt.error is None,
+        error=attempt.error,
+        nudge_kind=stored.nudge.kind.value if stored else None,
+        nudge_title=stored.nudge.title if stored else None,
+        nudge_status=stored.status.value if stored else None,
+    )
+
+
+def preferences_router(
+    *,
+    uow: NudgeWorkFactory,
+    prompt_uow: PromptWorkFactory,
+    sender: Sender,
+    owner: Any,
+    clock: Callable[[], datetime],
+) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["nudges"])
+    Owner = Annotated[str, owner]
+
+    @router.get("/preferences", summary="How the owner is nudged, and where")
+    async def get_preferences(owner_id: Owner) -> PreferencesOut:
+        return preferences_out(*await delivery.preferences_of(uow=uow, owner_id=owner_id))
+
+    @router.patch("/preferences", summary="Change some preferences")
+    async def change_preferences(body: PreferencesIn, owner_id: Owner) -> PreferencesOut:
+        chosen, _ = await delivery.preferences_of(uow=uow, owner_id=owner_id)
+        await prompts.update_preferences(
+            uow=prompt_uow, owner_id=owner_id, preferences=merged(chosen, body), now=clock()
+        )
+        return preferences_out(*await delivery.preferences_of(uow=uow, owner_id=owner_id))
+
+    @router.post("/preferences/channels", status_code=201, summary="Add a channel (an Apprise URL)")
+    async def add_channel(body: ChannelIn, owner_id: Owner) -> ChannelOut:
+        channel = await delivery.add_channel(
+            uow=uow, sender=sender, owner_id=owner_id, name=body.name, url=body.url, now=clock()
+        )
+        return channel_out(channel)
+
+    @router.delete("/preferences/channels/{channel_id}", status_code=204, summary="Remove a channel")
+    async def remove_channel(channel_id: str, owner_id: Owner) -> Response:
+        await delivery.remove_channel(uow=uow, owner_id=owner_id, channel_id=channel_id)
+        return Response(status_code=204)
+
+    @router.post("/preferences/channels/{channel_id}/resume", summary="Use a paused channel again")
+    async def resume_channel(channel_id: str, owner_id: Owner) -> ChannelOut:
+        return channel_out(await delivery.resume_channel(uow=uow, owner_id=owner_id, channel_id=channel_id))
+
+    @router.post("/preferences/channels/{channel_id}/test", summary="Send a test message now")
+    async def test_channel(channel_id: str, owner_id: Owner) -> TestOut:
+        error = await delivery.test_channel(
+            uow=uow, sender=sender, owner_id=owner_id, channel_id=channel_id, now=clock()
+        )
+        return TestOut(delivered=error is None, error=error)
+
+    @router.get("/deliveries", summary="The newest delivery attempts, newest first")
+    async def deliveries(
+        owner_id: Owner, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    ) -> list[AttemptOut]:
+        found = await delivery.attempts_of(uow=uow, owner_id=owner_id, limit=limit)
+        return [attempt_out(attempt, stored) for attempt, stored in found]
+
+    return router

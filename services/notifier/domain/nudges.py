@@ -1,0 +1,270 @@
+"""Nudges: the messages the notifier sends an owner, and when and how often it may send them.
+
+**What.** A keep-alive prompt, a follow-up due today, a habit still to do late on the last day of
+its period, a streak milestone, a daily digest bundling the first four, and a notice that a
+channel was paused. Each nudge has a ``key`` that names what it is about (the contact and the
+moment it became due, the follow-up and its due time …): one nudge per key, ever, so a
+redelivered event or a second notifier instance never makes a second one.
+
+**When.** Never inside the owner's quiet hours (in the owner's zone) and at most
+``daily_limit`` per local day; a nudge that would break either waits for the next moment that
+breaks neither. Channel notices do not count towards the limit. With the digest on, prompts,
+follow-ups, habit reminders and milestones wait for the digest instead of going out one by one.
+
+Reminders about a day (a follow-up due today, a habit still to do today) expire with that day.
+
+**Retries.** A failed delivery is tried again after 1, 4, 16, 64 … times the base delay (capped at
+six hours), up to ``MAX_ATTEMPTS`` attempts; a channel that failed ``PAUSE_AFTER`` times in a row
+is paused and the owner is told through their other channels.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from services.notifier.domain.prompts import QuietHours, Suggestion, next_allowed
+from shared.errors import DomainError
+from shared.vocabulary import Tie
+
+MAX_ATTEMPTS = 5
+PAUSE_AFTER = 5
+LONGEST_BACKOFF = timedelta(hours=6)
+AT_RISK_TIME = time(18, 0)
+"""Local time, on the last day of a habit's period, of the reminder that it is still to do."""
+
+
+class NudgeKind(StrEnum):
+    PROMPT = "prompt"
+    FOLLOW_UP = "follow_up"
+    HABIT_AT_RISK = "habit_at_risk"
+    MILESTONE = "milestone"
+    DIGEST = "digest"
+    CHANNEL_PAUSED = "channel_paused"
+
+
+DIGESTIBLE = frozenset({NudgeKind.PROMPT, NudgeKind.FOLLOW_UP, NudgeKind.HABIT_AT_RISK, NudgeKind.MILESTONE})
+UNCOUNTED = frozenset({NudgeKind.CHANNEL_PAUSED})
+
+
+@dataclass(frozen=True)
+class Nudge:
+    key: str
+    owner_id: str
+    kind: NudgeKind
+    subject_id: str
+    title: str
+    body: str
+    expires_at: datetime | None = None
+    """A nudge that cannot go out before this moment (quiet hours, the daily limit) is dropped."""
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """How an owner wants to be nudged."""
+
+    timezone: str = "UTC"
+    quiet: QuietHours = field(default_factory=QuietHours)
+    daily_limit: int = 3
+    digest: bool = False
+    digest_time: time = time(8, 0)
+    cadence: dict[Tie, int] = field(default_factory=dict)
+    """The owner's cadence, in days, for a whole tie (replacing the default)."""
+
+
+LIMITS = {"daily_limit": (1, 50), "cadence": (1, 730)}
+
+
+def checked(preferences: Preferences) -> Preferences:
+    """The preferences, or DomainError naming the field at fault."""
+    low, high = LIMITS["daily_limit"]
+    if not low <= preferences.daily_limit <= high:
+        raise DomainError(f"between {low} and {high} nudges a day", field="daily_limit")
+    low, high = LIMITS["cadence"]
+    for tie, days in preferences.cadence.items():
+        if not low <= days <= high:
+            raise DomainError(f"a cadence is {low} to {high} days", field=f"cadence.{tie}")
+    if preferences.digest and preferences.quiet.contains(preferences.digest_time):
+        raise DomainError("the digest time falls in the quiet hours", field="digest_time")
+    return preferences
+
+
+def send_at(now: datetime, preferences: Preferences, *, kind: NudgeKind, sent_today: int) -> datetime:
+    """The first moment from ``now`` at which a nudge of ``kind`` may go out."""
+    allowed = next_allowed(now, preferences.timezone, preferences.quiet)
+    if kind in UNCOUNTED or allowed > now or sent_today < preferences.daily_limit:
+        return allowed
+    tomorrow = local_day_start(now, preferences.timezone, days=1)
+    return next_allowed(tomorrow, preferences.timezone, preferences.quiet)
+
+
+def local_day_start(moment: datetime, timezone: str, *, days: int = 0) -> datetime:
+    """The first instant of the local day of ``moment`` (plus ``days``) in ``timezone``."""
+    tz = ZoneInfo(timezone)
+    day = moment.astimezone(tz).date() + timedelta(days=days)
+    return datetime.combine(day, time(0), tz).astimezone(ZoneInfo("UTC"))
+
+
+def next_digest(after: datetime, preferences: Preferences) -> datetime:
+    """The next digest moment strictly after ``after``: the digest time of a local day."""
+    tz = ZoneInfo(preferences.timezone)
+    day = after.astimezone(tz).date()
+    for offset in range(3):
+        candidate = datetime.combine(day + timedelta(days=offset), preferences.digest_time, tz)
+        moment = next_allowed(candidate.astimezone(ZoneInfo("UTC")), preferences.timezone, preferences.quiet)
+        if moment > after:
+            return moment
+    raise AssertionError("a digest time exists within three days")
+
+
+def backoff(attempt: int, *, base: timedelta) -> timedelta:
+    """The wait after failed attempt number ``attempt`` (1, 2, …)."""
+    wait: timedelta = base * 4 ** (attempt - 1)
+    return min(wait, LONGEST_BACKOFF)
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def prompt_nudge(
+    *, owner_id: str, contact_id: str, name: str, suggestion: Suggestion, moment: datetime
+) -> Nudge:
+    return Nudge(
+        key=f"prompt:{contact_id}:{moment.isoformat()}",
+        owner_id=owner_id,
+        kind=NudgeKind.PROMPT,
+        subject_id=contact_id,
+        title=f"Keep in touch with {name}",
+        body=suggestion.text,
+    )
+
+
+def follow_up_nudge(
+    *,
+    owner_id: str,
+    follow_up_id: str,
+    name: str,
+    title: str,
+    due_at: datetime,
+    timezone: str,
+    takeaway: str | None = None,
+) -> Nudge:
+    local = due_at.astimezone(ZoneInfo(timezone))
+    end_of_day = local_day_start(due_at, timezone, days=1)
+    lines = [f"{title} (due {local:%H:%M}, {timezone})."]
+    if takeaway:
+        lines.append(f"Your takeaway: {takeaway}")
+    return Nudge(
+        key=f"follow_up:{follow_up_id}:{due_at.isoformat()}",
+        owner_id=owner_id,
+        kind=NudgeKind.FOLLOW_UP,
+        subject_id=follow_up_id,
+        title=f"Follow up with {name} today",
+        body="\n".join(lines),
+        expires_at=end_of_day,
+    )
+
+
+def at_risk_nudge(
+    *, owner_id: str, habit_id: str, name: str, left: int, streak: int, period_end: date, expires_at: datetime
+) -> Nudge:
+    times = "once more" if left == 1 else f"{left} more times"
+    keep = f" to keep your streak of {streak}" if streak else ""
+    return Nudge(
+        key=f"habit_at_risk:{habit_id}:{period_end.isoformat()}",
+        owner_id=owner_id,
+        kind=NudgeKind.HABIT_AT_RISK,
+        subject_id=habit_id,
+        title=f"Still to do today: {name}",
+        body=f"Today is the last day to do it {times}{keep}.",
+        expires_at=expires_at,
+    )
+
+
+def milestone_nudge(*, owner_id: str, habit_id: str, name: str, milestone: int, period_end: date) -> Nudge:
+    return Nudge(
+        key=f"milestone:{habit_id}:{milestone}:{period_end.isoformat()}",
+        owner_id=owner_id,
+        kind=NudgeKind.MILESTONE,
+        subject_id=habit_id,
+        title=f"{milestone} in a row: {name}",
+        body=f"You kept {name} going {milestone} times in a row. Well done!",
+    )
+
+
+def channel_paused_nudge(*, owner_id: str, channel_id: str, name: str, failures: int, at: datetime) -> Nudge:
+    return Nudge(
+        key=f"channel_paused:{channel_id}:{at.isoformat()}",
+        owner_id=owner_id,
+        kind=NudgeKind.CHANNEL_PAUSED,
+        subject_id=channel_id,
+        title=f"Channel paused: {name}",
+        body=(
+            f"Sending through {name} failed {failures} times in a row, so it is paused. "
+            "Check its settings, then resume it in your preferences."
+        ),
+    )
+
+
+def digest(*, owner_id: str, day: date, items: Sequence[Nudge]) -> Nudge:
+    """One message bundling ``items``, grouped by kind."""
+    sections = (
+        (NudgeKind.FOLLOW_UP, "Follow-ups due"),
+        (NudgeKind.PROMPT, "Keep in touch"),
+        (NudgeKind.HABIT_AT_RISK, "Habits"),
+        (NudgeKind.MILESTONE, "Milestones"),
+    )
+    lines: list[str] = []
+    for kind, heading in sections:
+        chosen = [item for item in items if item.kind is kind]
+        if chosen:
+            lines.append(f"{heading}:")
+            lines += [f"- {item.title}: {' '.join(item.body.splitlines())}" for item in chosen]
+    return Nudge(
+        key=f"digest:{owner_id}:{day.isoformat()}",
+        owner_id=owner_id,
+        kind=NudgeKind.DIGEST,
+        subject_id=owner_id,
+        title=f"Your network today: {len(items)} {'thing' if len(items) == 1 else 'things'} to do",
+        body="\n".join(lines),
+    )
+
+
+class NudgeStatus(StrEnum):
+    QUEUED = "queued"
+    """Waiting for the owner's digest."""
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    """What it was about was resolved first (the contact was met, the follow-up done …)."""
+    BUNDLED = "bundled"
+    """Went out inside a digest."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Somewhere an owner receives nudges: an Apprise URL (``mailto://``, ``ntfy://`` …)."""
+
+    id: str
+    owner_id: str
+    name: str
+    kind: str
+    """The URL's scheme."""
+    shown: str
+    """The URL with its secrets masked."""
+    url: str
+    created_at: datetime
+    failures: int = 0
+    """Failed attempts in a row."""
+    paused_at: datetime | None = None
+
+    def after_attempt(self, *, ok: bool, now: datetime) -> "Channel":
+        """The channel after an attempt through it: paused when it failed ``PAUSE_AFTER`` times
+        in a row."""
+        if ok:
+            return replace(self, failures=0)
+        failures = self.failures + 1
+        paused = self.paused_at or (now if failures >= PAUSE_AFTER else None)
+        return replace(self, failures=failures, paused_at=paused)
