@@ -34,7 +34,7 @@ class Mailbox:
             part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
             payload = part.get_payload(decode=True)
             assert isinstance(payload, bytes)
-            texts.append(payload.decode(part.get_content_charset() or "utf-8"))
+            texts.append(payload.decode(part.get_content_charset() or "utf-8").replace("\r\n", "\n").strip())
         return texts
 
 

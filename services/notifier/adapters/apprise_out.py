@@ -31,7 +31,9 @@ class AppriseSender:
         with apprise.LogCapture(level=logging.WARNING) as logs:  # type: ignore[no-untyped-call]
             try:
                 async with asyncio.timeout(self._timeout_s):
-                    delivered = await channel.async_notify(body=body, title=title)
+                    delivered = await channel.async_notify(
+                        body=body, title=title, body_format=apprise.NotifyFormat.TEXT
+                    )
             except TimeoutError:
                 return f"no answer within {self._timeout_s:g} s"
             captured = logs.getvalue()
