@@ -40,14 +40,16 @@ SEED = """
 INSERT INTO contacts (id, owner_id, display_name, category, tie, tags, cadence_days,
                       last_interaction_at, archived, version, changed_at)
 SELECT 'c' || i, 'owner-' || (i / 100), 'Person ' || i, 'peer', 'weak', '[]', 60,
-       CAST(:now AS timestamptz) - interval '1 day' * (CASE WHEN i % CAST(:every AS int) = 0 THEN 61 ELSE i % 59 END),
+       CAST(:now AS timestamptz)
+         - interval '1 day' * (CASE WHEN i % CAST(:every AS int) = 0 THEN 61 ELSE i % 59 END),
        false, 1, CAST(:now AS timestamptz) - interval '400 days'
 FROM generate_series(0, CAST(:contacts AS int) - 1) AS i;
 
 INSERT INTO prompts (contact_id, owner_id, added_at, due_at, suggestion_kind, suggestion_text,
                      held, archived, dismissed, wake_at)
 SELECT 'c' || i, 'owner-' || (i / 100), CAST(:now AS timestamptz) - interval '400 days',
-       CAST(:now AS timestamptz) + interval '1 day' * (CASE WHEN i % CAST(:every AS int) = 0 THEN -1 ELSE 60 - i % 59 END),
+       CAST(:now AS timestamptz)
+         + interval '1 day' * (CASE WHEN i % CAST(:every AS int) = 0 THEN -1 ELSE 60 - i % 59 END),
        'check_in', 'Send Person ' || i || ' a short note: what has changed for them lately?',
        i % CAST(:every AS int) <> 0 AND i % 10 = 3, false, false,
        CASE WHEN i % CAST(:every AS int) = 0 THEN CAST(:now AS timestamptz) - interval '1 day'

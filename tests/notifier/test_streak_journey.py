@@ -99,10 +99,10 @@ async def test_streaks_converge_and_break_once_when_a_day_is_missed(
 
         api.clock.now = datetime(2026, 3, 5, 20, tzinfo=UTC)  # 21:00 in Berlin, nothing done yet
         assert (await current())[0]["at_risk"] is True
-        [job] = api.runtime.jobs
-        assert await job.run() == 0  # 5 March is still in progress: nothing breaks
+        [job] = [job for job in api.runtime.jobs if job.name == "closed-periods"]
+        assert await job.run() == 0  # 5 March is still in progress: nothing to recompute
         api.clock.now = datetime(2026, 3, 6, 0, 30, tzinfo=UTC)  # 01:30 on the 6th in Berlin
-        assert await job.run() == 1
+        assert await job.run() == 1  # its period closed: recomputed, and broken (below)
         assert await job.run() == 0
 
         records = await read_until(

@@ -17,6 +17,10 @@ _LOG_LINE = re.compile(r"^\S+ \S+ - [A-Z]+ - ", re.MULTILINE)
 class AppriseSender:
     def __init__(self, *, timeout_s: float = 30.0) -> None:
         self._timeout_s = timeout_s
+        # Apprise's messages may name a channel's host, user or topic (an ntfy topic is itself
+        # the secret): they are captured per attempt and stored with it, never passed on to the
+        # service's log.
+        logging.getLogger("apprise").propagate = False
 
     def describe(self, url: str) -> tuple[str, str]:
         plugin = apprise.Apprise.instantiate(url)
