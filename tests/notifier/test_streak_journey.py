@@ -100,9 +100,9 @@ async def test_streaks_converge_and_break_once_when_a_day_is_missed(
         api.clock.now = datetime(2026, 3, 5, 20, tzinfo=UTC)  # 21:00 in Berlin, nothing done yet
         assert (await current())[0]["at_risk"] is True
         [job] = [job for job in api.runtime.jobs if job.name == "closed-periods"]
-        assert await job.run() == 0  # 5 March is still in progress: nothing to recompute
+        assert await job.run() == 1  # 4 March closed: recomputed; the 5th is in progress, nothing breaks
         api.clock.now = datetime(2026, 3, 6, 0, 30, tzinfo=UTC)  # 01:30 on the 6th in Berlin
-        assert await job.run() == 1  # its period closed: recomputed, and broken (below)
+        assert await job.run() == 1  # 5 March closed short: broken (announced once, below)
         assert await job.run() == 0
 
         records = await read_until(
