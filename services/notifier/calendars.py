@@ -220,6 +220,22 @@ async def feed_version(*, uow: CalendarWorkFactory, token: str) -> FeedVersion:
     return FeedVersion(feed, entity_tag(feed, revision), modified)
 
 
+async def current_feed(
+    *, uow: CalendarWorkFactory, token: str, version: FeedVersion, tries: int = 3
+) -> tuple[FeedVersion, str]:
+    """The feed rendered with the version it shows. Items are read after the version, so a
+    change committed in between would pair newer items with an older tag: the version is read
+    again and the feed rendered anew until both agree (or, after ``tries``, the older tag is
+    kept, which only makes a client fetch once more)."""
+    for _ in range(tries):
+        body = await render(uow=uow, feed=version.feed)
+        again = await feed_version(uow=uow, token=token)
+        if again.etag == version.etag:
+            return version, body
+        version = again
+    return version, body
+
+
 async def render(*, uow: CalendarWorkFactory, feed: Feed) -> str:
     async with uow() as work:
         follow_ups = (

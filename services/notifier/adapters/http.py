@@ -197,17 +197,21 @@ def calendar_router(*, uow: CalendarWorkFactory) -> APIRouter:
     )
     async def calendar_feed(token: str, request: Request) -> Response:
         version = await calendars.feed_version(uow=uow, token=token)
-        headers = {
-            **PRIVATE,
-            "ETag": version.etag,
-            "Last-Modified": format_datetime(version.last_modified.replace(microsecond=0), usegmt=True),
-        }
         if not_modified(request, version):
-            return Response(status_code=304, headers=headers)
-        body = await calendars.render(uow=uow, feed=version.feed)
+            return Response(status_code=304, headers=_feed_headers(version))
+        version, body = await calendars.current_feed(uow=uow, token=token, version=version)
+        headers = _feed_headers(version)
         return Response(body, media_type=CALENDAR, headers=headers)
 
     return router
+
+
+def _feed_headers(version: FeedVersion) -> dict[str, str]:
+    return {
+        **PRIVATE,
+        "ETag": version.etag,
+        "Last-Modified": format_datetime(version.last_modified.replace(microsecond=0), usegmt=True),
+    }
 
 
 def not_modified(request: Request, version: FeedVersion) -> bool:
