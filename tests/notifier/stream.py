@@ -1,18 +1,29 @@
 """Contacts-stream events as the contacts service writes them, for the notifier's tests."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from services.notifier.adapters import db
 from services.notifier.adapters.kafka_in import contact_events
 from shared.contracts import contacts as contract
+from shared.contracts import habits as habit_contract
 from shared.contracts.base import EventData
 from shared.db.engine import session_factory
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.consumer import BatchHandler
 from shared.runtime import ServiceRuntime
-from shared.vocabulary import Category, Direction, FollowUpStatus, InteractionKind, Tie, Warmth
+from shared.vocabulary import (
+    Category,
+    CheckInSource,
+    Direction,
+    FollowUpStatus,
+    HabitMeasure,
+    InteractionKind,
+    ScheduleKind,
+    Tie,
+    Warmth,
+)
 
 RECORDED = datetime(2026, 3, 2, 8, tzinfo=UTC)
 
@@ -62,6 +73,39 @@ def follow_up(
         proposed_times=(due_at + timedelta(days=2),),
         status=status,
         version=version,
+    )
+
+
+def daily_habit(timezone: str) -> habit_contract.HabitSnapshot:
+    """A daily outreach habit started on 2 March 2026 (the habits stream's snapshot)."""
+    return habit_contract.HabitSnapshot(
+        id="habit-1",
+        name="One outreach a day",
+        measure=HabitMeasure.OUTREACH_MESSAGES,
+        schedule=habit_contract.Schedule(kind=ScheduleKind.DAILY),
+        timezone=timezone,
+        start_date=date(2026, 3, 2),
+        version=1,
+    )
+
+
+def checked_in(
+    owner_id: str, habit: habit_contract.HabitSnapshot, day: int, *, hour: int = 12
+) -> habit_contract.HabitCheckedIn:
+    """A manual check-in on ``day`` March 2026, recorded at ``hour`` UTC that day."""
+    moment = datetime(2026, 3, day, hour, tzinfo=UTC)
+    return habit_contract.HabitCheckedIn(
+        owner_id=owner_id,
+        occurred_at=moment,
+        recorded_at=moment,
+        habit=habit,
+        check_in=habit_contract.CheckIn(
+            id=f"c{day}",
+            habit_id=habit.id,
+            local_date=date(2026, 3, day),
+            count=1,
+            source=CheckInSource.MANUAL,
+        ),
     )
 
 

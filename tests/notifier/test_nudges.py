@@ -6,7 +6,7 @@ and the daily digest."""
 import json
 import logging
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,10 +15,9 @@ from sqlalchemy import select
 from services.notifier.adapters import db
 from services.notifier.adapters.kafka_in import habit_events
 from shared.contracts import contacts as contract
-from shared.contracts import habits as habit_contract
-from shared.vocabulary import CheckInSource, HabitMeasure, ScheduleKind
+from shared.contracts.base import EventData
 from tests.api import Api
-from tests.notifier.stream import apply, at, contact, follow_up
+from tests.notifier.stream import apply, at, checked_in, contact, daily_habit, follow_up
 from tests.receivers import Mailbox, PushEndpoint, push_endpoint, smtp_server
 
 OWNER = "student-1"
@@ -177,32 +176,11 @@ async def test_nudges_without_a_working_channel_fail_and_say_so(api: Api, mailbo
     assert await events(api, "keepwarm.nudge.sent.v1") == []
 
 
-HABIT = habit_contract.HabitSnapshot(
-    id="habit-1",
-    name="One outreach a day",
-    measure=HabitMeasure.OUTREACH_MESSAGES,
-    schedule=habit_contract.Schedule(kind=ScheduleKind.DAILY),
-    timezone="America/New_York",
-    start_date=date(2026, 3, 2),
-    version=1,
-)
+HABIT = daily_habit("America/New_York")
 
 
-def checked_in(day: int) -> habit_contract.HabitCheckedIn:
-    moment = datetime(2026, 3, day, 16, tzinfo=UTC)
-    return habit_contract.HabitCheckedIn(
-        owner_id=OWNER,
-        occurred_at=moment,
-        recorded_at=moment,
-        habit=HABIT,
-        check_in=habit_contract.CheckIn(
-            id=f"c{day}",
-            habit_id=HABIT.id,
-            local_date=date(2026, 3, day),
-            count=1,
-            source=CheckInSource.MANUAL,
-        ),
-    )
+def done(day: int) -> EventData:
+    return checked_in(OWNER, HABIT, day, hour=16)
 
 
 async def test_a_habit_still_to_do_late_in_the_day_and_a_milestone(
@@ -212,7 +190,7 @@ async def test_a_habit_still_to_do_late_in_the_day_and_a_milestone(
         await api.client.patch("/v1/preferences", json={"timezone": "America/New_York"}, headers=owner)
     ).status_code == 200
     api.clock.now = datetime(2026, 3, 4, 17, tzinfo=UTC)
-    await apply(api.runtime, [checked_in(2), checked_in(3)], api.clock.now, handler_of=habit_events)
+    await apply(api.runtime, [done(2), done(3)], api.clock.now, handler_of=habit_events)
     await tick(api)
     assert mailbox.messages == []  # 12:00 in New York: not late yet
 
@@ -224,12 +202,12 @@ async def test_a_habit_still_to_do_late_in_the_day_and_a_milestone(
     assert len(mailbox.messages) == 1
 
     api.clock.now = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)
-    await apply(api.runtime, [checked_in(4)], api.clock.now, handler_of=habit_events)
+    await apply(api.runtime, [done(4)], api.clock.now, handler_of=habit_events)
     await tick(api)
     assert mailbox.subjects()[1:] == ["3 in a row: One outreach a day"]
 
     api.clock.now = datetime(2026, 3, 5, 23, 1, tzinfo=UTC)  # the next evening, done already
-    await apply(api.runtime, [checked_in(5)], api.clock.now, handler_of=habit_events)
+    await apply(api.runtime, [done(5)], api.clock.now, handler_of=habit_events)
     await tick(api)
     assert len(mailbox.messages) == 2
 

@@ -1,42 +1,20 @@
 """Streaks from applied habit events on SQLite (the local default) and PostgreSQL: the first
 batch computes from the habit's start, later batches resume from the checkpoint."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from services.notifier.adapters.kafka_in import habit_events
-from shared.contracts import habits as contract
-from shared.vocabulary import CheckInSource, HabitMeasure, ScheduleKind
+from shared.contracts.base import EventData
 from tests.api import Api
-from tests.notifier.stream import apply
+from tests.notifier.stream import apply, checked_in, daily_habit
 
 OWNER = "student-3"
-HABIT = contract.HabitSnapshot(
-    id="habit-1",
-    name="One outreach a day",
-    measure=HabitMeasure.OUTREACH_MESSAGES,
-    schedule=contract.Schedule(kind=ScheduleKind.DAILY),
-    timezone="Europe/Berlin",
-    start_date=date(2026, 3, 2),
-    version=1,
-)
+HABIT = daily_habit("Europe/Berlin")
 
 
-def checked_in(day: int) -> contract.HabitCheckedIn:
-    moment = datetime(2026, 3, day, 12, tzinfo=UTC)
-    return contract.HabitCheckedIn(
-        owner_id=OWNER,
-        occurred_at=moment,
-        recorded_at=moment,
-        habit=HABIT,
-        check_in=contract.CheckIn(
-            id=f"c{day}",
-            habit_id=HABIT.id,
-            local_date=date(2026, 3, day),
-            count=1,
-            source=CheckInSource.MANUAL,
-        ),
-    )
+def done(day: int) -> EventData:
+    return checked_in(OWNER, HABIT, day)
 
 
 async def streak(api: Api) -> dict[str, Any]:
@@ -47,12 +25,10 @@ async def streak(api: Api) -> dict[str, Any]:
 
 async def test_streaks_grow_batch_after_batch(api: Api) -> None:
     api.clock.now = datetime(2026, 3, 5, 18, tzinfo=UTC)
-    await apply(
-        api.runtime, [checked_in(2), checked_in(3), checked_in(4)], api.clock.now, handler_of=habit_events
-    )
+    await apply(api.runtime, [done(2), done(3), done(4)], api.clock.now, handler_of=habit_events)
     assert (await streak(api))["current"] == 3
 
     api.clock.now = datetime(2026, 3, 6, 18, tzinfo=UTC)
-    await apply(api.runtime, [checked_in(5), checked_in(6)], api.clock.now, handler_of=habit_events)
+    await apply(api.runtime, [done(5), done(6)], api.clock.now, handler_of=habit_events)
     shown = await streak(api)
     assert (shown["current"], shown["longest"]) == (5, 5)
