@@ -91,7 +91,7 @@ def bootstrap(
             feeds_router(uow=uow, owner=owner, clock=clock, public_url=settings.public_url),
             calendar_router(uow=uow),
             prompts_router(uow=uow, owner=owner, clock=clock),
-            preferences_router(uow=uow, prompt_uow=uow, sender=sender, owner=owner, clock=clock),
+            preferences_router(uow=uow, sender=sender, owner=owner, clock=clock),
         ],
         error_handlers=install_error_handlers,
         jobs=[

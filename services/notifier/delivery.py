@@ -26,7 +26,7 @@ from services.notifier.domain.nudges import (
 from shared.contracts.base import EventData
 from shared.contracts.notifier import NudgeFailed, NudgeSent
 from shared.errors import DomainError
-from shared.schedules import local_date, zone
+from shared.schedules import local_date
 
 MAX_CHANNELS = 10
 
@@ -171,8 +171,8 @@ async def preferences_of(*, uow: NudgeWorkFactory, owner_id: str) -> tuple[Prefe
 
 
 async def save_preferences(*, work: Nudging, owner_id: str, preferences: Preferences, now: datetime) -> None:
-    """Store checked preferences (``timezone`` must be an IANA zone) and plan the next digest."""
-    zone(preferences.timezone)
+    """Store checked preferences and plan the next digest; with the digest off, what waited for
+    it goes out on its own."""
     checked(preferences)
     await work.nudges.put_preferences(
         owner_id,
@@ -391,7 +391,8 @@ async def _attempt(
 
 async def _write(work: NudgeWork, done: _Round, now: datetime) -> None:
     await work.nudges.record(done.attempts)
-    await work.nudges.put_channels(list(done.channels.values()))
+    used = {attempt.channel_id for attempt in done.attempts}
+    await work.nudges.put_channels([c for c in done.channels.values() if c.id in used])
     for stored, status, attempts, next_attempt_at, sent_at in done.settled:
         await work.nudges.settle(
             stored, status=status, attempts=attempts, next_attempt_at=next_attempt_at, sent_at=sent_at

@@ -853,19 +853,22 @@ class SqlNudges:
         return found
 
     async def counted_since(self, since: Mapping[str, datetime]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for owner_id, moment in since.items():
-            count = await self._session.scalar(
-                select(func.count())
-                .select_from(nudges)
-                .where(
-                    nudges.c.owner_id == owner_id,
-                    nudges.c.status == NudgeStatus.SENT.value,
-                    nudges.c.sent_at >= moment,
-                    nudges.c.kind.not_in([kind.value for kind in UNCOUNTED]),
-                )
+        if not since:
+            return {}
+        # One read for every owner of the round: sent since the earliest local midnight asked
+        # for, each owner's own midnight applied here.
+        rows = await self._session.execute(
+            select(nudges.c.owner_id, nudges.c.sent_at).where(
+                nudges.c.owner_id.in_(list(since)),
+                nudges.c.status == NudgeStatus.SENT.value,
+                nudges.c.sent_at >= min(since.values()),
+                nudges.c.kind.not_in([kind.value for kind in UNCOUNTED]),
             )
-            found[owner_id] = int(count or 0)
+        )
+        found = dict.fromkeys(since, 0)
+        for owner_id, sent_at in rows.all():
+            if sent_at >= since[owner_id]:
+                found[owner_id] += 1
         return found
 
     async def record(self, attempts: Sequence[Attempt]) -> None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from services.notifier import delivery, prompts
-from services.notifier.delivery import Attempt, NudgeWorkFactory, Sender, StoredNudge
+from services.notifier.delivery import Attempt, Sender, StoredNudge
 from services.notifier.domain.nudges import LIMITS, Channel, Preferences
 from services.notifier.domain.prompts import DEFAULT_CADENCE, PromptStatus, QuietHours, SuggestionKind
 from services.notifier.prompts import PromptView, PromptWorkFactory
@@ -221,8 +221,7 @@ def attempt_out(attempt: Attempt, stored: StoredNudge | None) -> AttemptOut:
 
 def preferences_router(
     *,
-    uow: NudgeWorkFactory,
-    prompt_uow: PromptWorkFactory,
+    uow: PromptWorkFactory,
     sender: Sender,
     owner: Any,
     clock: Callable[[], datetime],
@@ -238,7 +237,7 @@ def preferences_router(
     async def change_preferences(body: PreferencesIn, owner_id: Owner) -> PreferencesOut:
         chosen, _ = await delivery.preferences_of(uow=uow, owner_id=owner_id)
         await prompts.update_preferences(
-            uow=prompt_uow, owner_id=owner_id, preferences=merged(chosen, body), now=clock()
+            uow=uow, owner_id=owner_id, preferences=merged(chosen, body), now=clock()
         )
         return preferences_out(*await delivery.preferences_of(uow=uow, owner_id=owner_id))
 

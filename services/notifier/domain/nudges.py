@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from services.notifier.domain.prompts import QuietHours, Suggestion, next_allowed
 from shared.errors import DomainError
+from shared.schedules import zone
 from shared.vocabulary import Tie
 
 MAX_ATTEMPTS = 5
@@ -77,7 +78,8 @@ LIMITS = {"daily_limit": (1, 50), "cadence": (1, 730)}
 
 
 def checked(preferences: Preferences) -> Preferences:
-    """The preferences, or DomainError naming the field at fault."""
+    """The preferences, or DomainError (InvalidSchedule for the zone) naming the field at fault."""
+    zone(preferences.timezone)
     low, high = LIMITS["daily_limit"]
     if not low <= preferences.daily_limit <= high:
         raise DomainError(f"between {low} and {high} nudges a day", field="daily_limit")
