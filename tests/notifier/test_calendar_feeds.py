@@ -76,6 +76,13 @@ async def test_a_feed_url_is_shown_once_and_serves_the_owners_follow_ups(api: Ap
     assert "Takeaway: Ask about the engine" in str(event["DESCRIPTION"])
     assert event["DTSTART"].dt == DUE
 
+    head = await api.client.head(path_of(feed))
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == response.headers["etag"]
+    assert head.headers["content-type"] == response.headers["content-type"]
+    assert int(head.headers["content-length"]) == len(response.content)
+
 
 async def test_conditional_requests_answer_304_until_something_changes(api: Api) -> None:
     await seed(api)

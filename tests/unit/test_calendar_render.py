@@ -1,10 +1,15 @@
-"""Feeds as real parsers read them: icalendar parses them, recurring-ical-events expands the
-habit reminders, which stay at their local time across DST in every zone."""
+"""Feeds as real parsers read them. Every feed here goes through ``tests.calendars.parse``, where
+ical.js (Thunderbird's parser), dateutil and icalendar with recurring-ical-events must each place
+every occurrence at the UTC instant ``zoneinfo`` gives; the tests then look at what they read."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, available_timezones
 
+import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.notifier.domain.calendar import (
     FeedView,
@@ -16,7 +21,7 @@ from services.notifier.domain.calendar import (
 )
 from shared.schedules import Schedule
 from shared.vocabulary import ScheduleKind
-from tests.calendars import expand, parse
+from tests.calendars import READERS, expand, parse
 
 CHANGED = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 
@@ -108,6 +113,64 @@ def test_daily_reminders_stay_at_local_time_across_dst(
 
 
 @pytest.mark.parametrize(
+    ("zone", "start", "local_day", "utc"),
+    [
+        # DST in the north, a day after the change (the Thunderbird report)
+        ("America/New_York", date(2026, 3, 2), date(2026, 3, 9), datetime(2026, 3, 9, 22, tzinfo=UTC)),
+        ("Europe/Berlin", date(2026, 3, 2), date(2026, 3, 30), datetime(2026, 3, 30, 16, tzinfo=UTC)),
+        # DST in the south: Sydney leaves it in April, Santiago on a Sunday after the 2nd
+        ("Australia/Sydney", date(2026, 3, 2), date(2026, 4, 6), datetime(2026, 4, 6, 8, tzinfo=UTC)),
+        ("America/Santiago", date(2026, 3, 2), date(2026, 4, 6), datetime(2026, 4, 6, 22, tzinfo=UTC)),
+        # half-hour and quarter-hour offsets, with DST (Adelaide, Lord Howe's half-hour DST) and without
+        ("Australia/Adelaide", date(2026, 3, 2), date(2026, 10, 5), datetime(2026, 10, 5, 7, 30, tzinfo=UTC)),
+        ("Australia/Lord_Howe", date(2026, 3, 2), date(2026, 4, 6), datetime(2026, 4, 6, 7, 30, tzinfo=UTC)),
+        ("Asia/Kolkata", date(2026, 3, 2), date(2026, 7, 1), datetime(2026, 7, 1, 12, 30, tzinfo=UTC)),
+        ("Asia/Kathmandu", date(2026, 3, 2), date(2026, 7, 1), datetime(2026, 7, 1, 12, 15, tzinfo=UTC)),
+        # no DST at all
+        ("Asia/Tokyo", date(2026, 3, 2), date(2026, 7, 1), datetime(2026, 7, 1, 9, tzinfo=UTC)),
+        ("UTC", date(2026, 3, 2), date(2026, 7, 1), datetime(2026, 7, 1, 18, tzinfo=UTC)),
+        # a rule of "the Friday before the last Sunday"; a zone that gave DST up in 2019
+        ("Asia/Jerusalem", date(2026, 3, 2), date(2026, 3, 28), datetime(2026, 3, 28, 15, tzinfo=UTC)),
+        ("America/Sao_Paulo", date(2017, 1, 2), date(2019, 11, 20), datetime(2019, 11, 20, 21, tzinfo=UTC)),
+        # a habit begun before the US rule changed in 2007
+        ("America/New_York", date(2005, 1, 3), date(2006, 4, 3), datetime(2006, 4, 3, 22, tzinfo=UTC)),
+    ],
+)
+def test_every_reader_puts_a_daily_reminder_at_its_local_time(
+    zone: str, start: date, local_day: date, utc: datetime
+) -> None:
+    text = render_feed(FeedView("f"), [], [reminder(Schedule(ScheduleKind.DAILY), zone, start_date=start)])
+    assert "RDATE:" not in text or all(
+        "," not in line for line in text.split("\r\n") if line.startswith("RDATE")
+    )
+    last = datetime.combine(local_day, time(23, 59), UTC)
+    for name, read in READERS.items():
+        found = read(text, datetime.combine(local_day, time(0), UTC) - timedelta(days=1), last)
+        assert utc in found["habit-h1@keepwarm"], f"{name}: {found['habit-h1@keepwarm']}"
+
+
+def test_every_zone_reads_alike_in_every_reader() -> None:
+    """One feed with a weekly reminder in each IANA zone: ``parse`` checks them all."""
+    zones = sorted(available_timezones() - {"Factory", "localtime"})
+    reminders = [
+        reminder(
+            Schedule(ScheduleKind.WEEKDAYS, weekdays=(3,)), zone, id=f"z{index}", start_date=date(2024, 1, 1)
+        )
+        for index, zone in enumerate(zones)
+    ]
+    text = render_feed(FeedView("f"), [], reminders)
+    calendar = parse(text)
+    assert len(calendar.walk("VTIMEZONE")) == len(zones)
+
+    blocks = text.split("BEGIN:VTIMEZONE")[1:]
+    sizes = {block.split("\r\n")[1][len("TZID:") :]: len(block.split("END:VTIMEZONE")[0]) for block in blocks}
+    # A short window: a zone with a rule is two observances and a first one; one without a rule
+    # (Casablanca's Ramadan changes) lists its onsets for the years up to the rules' horizon.
+    assert sizes["America/New_York"] < 700
+    assert max(sizes.values()) < 6_000
+
+
+@pytest.mark.parametrize(
     ("schedule", "expected"),
     [
         (Schedule(ScheduleKind.WEEKDAYS, weekdays=(2, 4)), [3, 5, 10, 12]),
@@ -156,3 +219,82 @@ def test_spread_gives_distinct_days_from_the_first() -> None:
     assert spread(7, 7) == list(range(7))
     assert spread(9, 7) == list(range(7))
     assert spread(1, 28) == [0]
+
+
+CONTENT_LINE = re.compile(
+    r'[A-Za-z0-9-]+(;[A-Za-z0-9-]+=("[^\x00-\x08\x0a-\x1f\x7f"]*"|[^\x00-\x08\x0a-\x1f\x7f";:,]*))*'
+    r":[^\x00-\x08\x0a-\x1f\x7f]*"
+)
+"""RFC 5545 3.1: a content line, with no control character but tab in its value."""
+STAMP = re.compile(r"(DTSTART|DTSTAMP|LAST-MODIFIED|EXDATE|RDATE)[^:]*:\d{8}T\d{6}Z?(,\d{8}T\d{6}Z?)*")
+
+
+def content_lines(text: str) -> list[str]:
+    assert text.endswith("\r\n")
+    return text[:-2].replace("\r\n ", "").split("\r\n")
+
+
+def assert_valid(text: str) -> None:
+    text.encode()  # no unpaired surrogate
+    for line in content_lines(text):
+        assert CONTENT_LINE.fullmatch(line), repr(line)
+        if line.split(":")[0].split(";")[0] in ("DTSTART", "DTSTAMP", "LAST-MODIFIED", "EXDATE", "RDATE"):
+            assert STAMP.fullmatch(line), repr(line)
+
+
+HOSTILE = 'Ada\x00\x01\x08\x0b\x1b\x7f\ud800 "Lovelace"; <b>\\,\r\n\tok'
+
+
+def test_values_no_calendar_can_hold_still_give_a_valid_feed_that_every_reader_reads() -> None:
+    early = render_feed(
+        FeedView(HOSTILE, "Pacific/Kiritimati"),
+        [
+            follow_up(
+                contact_name=HOSTILE,
+                title=HOSTILE,
+                takeaway=HOSTILE,
+                due_at=datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+                proposed_times=(datetime(1, 1, 1, tzinfo=UTC),),
+            )
+        ],
+        [
+            reminder(
+                Schedule(ScheduleKind.TIMES_PER_MONTH, times=3),
+                name=HOSTILE,
+                start_date=date(1, 1, 1),
+                pauses=((date(1, 1, 1), date(1, 1, 3)), (date(1, 1, 9), None)),
+            )
+        ],
+    )
+    late = render_feed(
+        FeedView("late", "Etc/GMT+12"),
+        [follow_up(due_at=datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-12))))],
+        [reminder(Schedule(ScheduleKind.TIMES_PER_MONTH, times=3), start_date=date(9999, 12, 31))],
+    )
+    for text in (early, late):
+        assert_valid(text)
+        calendar = parse(text)  # ical.js, dateutil and icalendar agree with zoneinfo
+        assert len(calendar.walk("VEVENT")) == 2
+    assert "DTSTART:19700101T000000Z" in early
+    event = parse(early).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == 'Follow up with Ada? "Lovelace"; <b>\\,\n\tok'
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name=st.text(),
+    title=st.text(),
+    due=st.datetimes(timezones=st.timezones()),
+    start=st.dates(),
+    zone=st.sampled_from(["America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"]),
+)
+def test_no_stored_value_gives_an_invalid_content_line(
+    name: str, title: str, due: datetime, start: date, zone: str
+) -> None:
+    text = render_feed(
+        FeedView(name, zone),
+        [follow_up(contact_name=name, title=title, takeaway=name, due_at=due, proposed_times=(due,))],
+        [reminder(Schedule(ScheduleKind.EVERY_N_DAYS, every_days=3), zone, name=name, start_date=start)],
+    )
+    assert_valid(text)
+    assert len(icalendar.Calendar.from_ical(text).walk("VEVENT")) == 2

@@ -189,9 +189,10 @@ def calendar_router(*, uow: CalendarWorkFactory) -> APIRouter:
     """The feed URL itself: no login (calendar apps send none); the token is the credential."""
     router = APIRouter(tags=["calendar feeds"])
 
-    @router.get(
+    @router.api_route(
         "/calendars/{token}.ics",
-        summary="A calendar feed (webcal subscription)",
+        methods=["GET", "HEAD"],
+        summary="A calendar feed (webcal subscription); HEAD answers the same headers",
         response_class=Response,
         responses={200: {"content": {"text/calendar": {}}}, 304: {"description": "Not modified"}},
     )
@@ -201,6 +202,9 @@ def calendar_router(*, uow: CalendarWorkFactory) -> APIRouter:
             return Response(status_code=304, headers=_feed_headers(version))
         version, body = await calendars.current_feed(uow=uow, token=token, version=version)
         headers = _feed_headers(version)
+        if request.method == "HEAD":
+            headers["Content-Length"] = str(len(body.encode()))
+            return Response(media_type=CALENDAR, headers=headers)
         return Response(body, media_type=CALENDAR, headers=headers)
 
     return router

@@ -15,17 +15,19 @@ zone, so it stays at that local time across DST. "N times a week" and "N times a
 no fixed days, so the reminder is spread over the period (3 a week: Monday, Wednesday, Friday;
 3 a month: the 1st, 10th and 19th). Pauses that ended become EXDATEs; a running pause ends the
 rule the day before it began.
+
+No stored value can break a feed: text loses the control characters a content line may not hold
+(and unpaired surrogates, which no encoding can write), and moments are written with four-digit
+years, clamped to the years 1970 to 9000 that a calendar can show.
 """
 
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone
-
+from services.notifier.domain.timezones import vtimezone
 from shared.schedules import Schedule
 from shared.vocabulary import ScheduleKind
 
@@ -36,6 +38,9 @@ REMINDER_MINUTES = 15
 ALARM_BEFORE = "-PT15M"
 MAX_EXDATES = 366
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 12, 31, tzinfo=UTC)
+_CONTROLS = {code: None for code in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)} | {0x0A: "\\n"}
 
 
 @dataclass(frozen=True)
@@ -84,13 +89,13 @@ def render_feed(view: FeedView, follow_ups: Sequence[FollowUpItem], reminders: S
         f"X-PUBLISHED-TTL:{REFRESH}",
     ]
     since = min((reminder.start_date.year for reminder in reminders), default=0)
-    zones = [vtimezone(zone, since) for zone in sorted({reminder.timezone for reminder in reminders})]
+    zones = [line for zone in sorted({r.timezone for r in reminders}) for line in vtimezone(zone, since)]
     events: list[str] = []
     for follow_up in follow_ups:
         events += follow_up_event(follow_up, ZoneInfo(view.timezone))
     for reminder in reminders:
         events += reminder_event(reminder, view.reminder_time)
-    return _content(head) + "".join(zones) + _content([*events, "END:VCALENDAR"])
+    return _content([*head, *zones, *events, "END:VCALENDAR"])
 
 
 def sequence(*versions: int) -> int:
@@ -159,9 +164,10 @@ def reminder_summary(name: str) -> str:
 def reminder_event(reminder: ReminderItem, at: time) -> list[str]:
     stamp = _utc(reminder.modified_at)
     tzid = reminder.timezone
-    first = datetime.combine(first_occurrence(reminder.schedule, reminder.start_date), at)
-    rule = rrule(reminder.schedule, reminder.start_date)
-    running = [start for start, end in reminder.pauses if end is None]
+    start = _day(reminder.start_date)
+    first = datetime.combine(first_occurrence(reminder.schedule, start), at)
+    rule = rrule(reminder.schedule, start)
+    running = [_day(begun) for begun, end in reminder.pauses if end is None]
     if running:
         until = datetime.combine(min(running) - timedelta(days=1), at, ZoneInfo(tzid))
         rule += f";UNTIL={_utc(until)}"
@@ -247,21 +253,13 @@ def describe(schedule: Schedule) -> str:
     raise ValueError(schedule.kind)
 
 
-@lru_cache(maxsize=256)
-def vtimezone(tzid: str, since_year: int) -> str:
-    """The VTIMEZONE block of ``tzid`` from ``since_year`` on, as folded content lines."""
-    block = Timezone.from_tzid(tzid, first_date=date(since_year, 1, 1), last_date=date(since_year + 30, 1, 1))
-    text: str = block.to_ical().decode()
-    return text
-
-
 def _paused_days(reminder: ReminderItem) -> Iterable[date]:
     """Days of ended pauses, at most MAX_EXDATES (older ones first, then cut)."""
     count = 0
     for start, end in reminder.pauses:
         if end is None:
             continue
-        day = max(start, reminder.start_date)
+        day, end = max(_day(start), _day(reminder.start_date)), _day(end)
         while day <= end and count < MAX_EXDATES:
             yield day
             count += 1
@@ -269,28 +267,36 @@ def _paused_days(reminder: ReminderItem) -> Iterable[date]:
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%a %d %b %Y %H:%M} ({zone.key})"
+    local = _clamped(moment).astimezone(zone)
+    return f"{local:%a %d %b} {local.year:04d} {local:%H:%M} ({zone.key})"
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return _local_stamp(_clamped(moment).astimezone(UTC)) + "Z"
+
+
+def _clamped(moment: datetime) -> datetime:
+    """The moment within the years a calendar shows (a stored year 1 or 9999 would otherwise
+    overflow when converted, or be written with fewer than four digits)."""
+    try:
+        return min(max(moment, EARLIEST), LATEST)
+    except (OverflowError, TypeError):
+        return EARLIEST
+
+
+def _day(day: date) -> date:
+    return min(max(day, EARLIEST.date()), LATEST.date())
 
 
 def _local_stamp(moment: datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%M%S")
+    return f"{moment.year:04d}{moment:%m%dT%H%M%S}"
 
 
 def _text(value: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """TEXT value escaping (RFC 5545 3.3.11); control characters other than tab and line breaks
+    are dropped, unpaired surrogates replaced."""
+    value = value.encode("utf-8", "replace").decode().replace("\r\n", "\n").replace("\r", "\n")
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").translate(_CONTROLS)
 
 
 def _content(lines: Iterable[str]) -> str:
