@@ -13,6 +13,7 @@ from services.notifier.domain.nudges import (
     UNCOUNTED,
     Channel,
     Nudge,
+    NudgeKind,
     NudgeStatus,
     Preferences,
     backoff,
@@ -92,7 +93,8 @@ class NudgeStore(Protocol):
         ...
 
     async def cancel(self, *, kind: str, subject_ids: Collection[str]) -> None:
-        """Cancel the queued and pending nudges of this kind about these subjects."""
+        """Cancel the unsent nudges (queued, pending, without a channel) of this kind about these
+        subjects."""
         ...
 
     async def claim(self, *, now: datetime, lease_until: datetime, limit: int) -> list[StoredNudge]:
@@ -122,7 +124,10 @@ class NudgeStore(Protocol):
         """Owners whose digest is due (claimed, on PostgreSQL)."""
         ...
 
-    async def queued(self, owner_id: str) -> list[StoredNudge]: ...
+    async def queued(self, owner_id: str, *, status: NudgeStatus = NudgeStatus.QUEUED) -> list[StoredNudge]:
+        """The owner's nudges waiting in ``status`` (for the digest, or for a channel), oldest first."""
+        ...
+
     async def bundle(self, nudge_ids: Collection[str]) -> None: ...
     async def set_next_digest(self, owner_id: str, at: datetime | None) -> None: ...
     async def attempts_of(self, *, owner_id: str, limit: int) -> list[tuple[Attempt, StoredNudge | None]]: ...
@@ -154,10 +159,31 @@ async def enqueue(*, work: Nudging, nudges: Sequence[Nudge], now: datetime) -> N
     rows = []
     for nudge in nudges:
         if not active.get(nudge.owner_id):
+            if nudge.kind is not NudgeKind.CHANNEL_PAUSED:
+                rows.append((nudge, NudgeStatus.NO_CHANNEL))
             continue
-        bundled = preferences.get(nudge.owner_id, Preferences()).digest and nudge.kind in DIGESTIBLE
-        rows.append((nudge, NudgeStatus.QUEUED if bundled else NudgeStatus.PENDING))
+        rows.append((nudge, _routed(nudge.kind, _prefs(preferences, nudge.owner_id))))
     await work.nudges.add(rows, now=now)
+
+
+def _routed(kind: NudgeKind, preferences: Preferences) -> NudgeStatus:
+    """A nudge with a channel to go through waits for the digest, or goes out on its own."""
+    return NudgeStatus.QUEUED if preferences.digest and kind in DIGESTIBLE else NudgeStatus.PENDING
+
+
+async def _route_unsent(work: Nudging, owner_id: str, now: datetime) -> None:
+    """A channel to send through came: what was made without one goes out now (the delivery
+    round applies quiet hours, the daily limit and expiry as for any nudge)."""
+    preferences = _prefs(await work.nudges.preferences([owner_id]), owner_id)
+    for stored in await work.nudges.queued(owner_id, status=NudgeStatus.NO_CHANNEL):
+        status = _routed(stored.nudge.kind, preferences)
+        await work.nudges.settle(
+            stored,
+            status=status,
+            attempts=stored.attempts,
+            next_attempt_at=now if status is NudgeStatus.PENDING else None,
+            sent_at=None,
+        )
 
 
 # --- preferences and channels ----------------------------------------------------------------
@@ -210,6 +236,7 @@ async def add_channel(
             created_at=now,
         )
         await work.nudges.add_channel(channel)
+        await _route_unsent(work, owner_id, now)
         await work.commit()
     return channel
 
@@ -220,11 +247,12 @@ async def remove_channel(*, uow: NudgeWorkFactory, owner_id: str, channel_id: st
         await work.commit()
 
 
-async def resume_channel(*, uow: NudgeWorkFactory, owner_id: str, channel_id: str) -> Channel:
+async def resume_channel(*, uow: NudgeWorkFactory, owner_id: str, channel_id: str, now: datetime) -> Channel:
     """Use a paused channel again, its failure count forgotten."""
     async with uow() as work:
         channel = replace(await _channel(work, owner_id, channel_id), failures=0, paused_at=None)
         await work.nudges.put_channels([channel])
+        await _route_unsent(work, owner_id, now)
         await work.commit()
     return channel
 

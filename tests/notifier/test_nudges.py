@@ -281,3 +281,57 @@ async def test_logging_an_interaction_cancels_the_unsent_prompt(
     async with api.runtime.engine.connect() as connection:
         statuses = (await connection.execute(select(db.nudges.c.status))).scalars().all()
     assert statuses == ["cancelled"]
+
+
+async def test_what_came_due_before_the_first_channel_is_nudged_once_one_is_added(
+    api: Api, mailbox: Mailbox, push: PushEndpoint
+) -> None:
+    headers = api.as_owner(OWNER)
+    body = {"daily_limit": 2, "quiet_hours": {"start": "23:00", "end": "06:00"}}
+    assert (await api.client.patch("/v1/preferences", json=body, headers=headers)).status_code == 200
+    api.clock.now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    await overdue(api, "Ada", "Grace", "Linus")
+    await tick(api)
+    await tick(api)
+    assert mailbox.messages == []
+    async with api.runtime.engine.connect() as connection:
+        statuses = (await connection.execute(select(db.nudges.c.status))).scalars().all()
+    assert statuses == ["no_channel"] * 3  # made, and kept for a channel: not marked sent
+
+    api.clock.now = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    added = await api.client.post(
+        "/v1/preferences/channels", json={"name": "Email", "url": mailbox.url()}, headers=headers
+    )
+    assert added.status_code == 201, added.text
+    await tick(api)
+    await tick(api)
+    assert len(mailbox.subjects()) == 2  # the daily limit
+    api.clock.now = datetime(2026, 3, 3, 6, 1, tzinfo=UTC)
+    await tick(api)
+    assert sorted(mailbox.subjects()) == [
+        "Keep in touch with Ada",
+        "Keep in touch with Grace",
+        "Keep in touch with Linus",
+    ]
+    sent = await events(api, "keepwarm.nudge.sent.v1")
+    assert len(sent) == 3
+
+
+async def test_a_resumed_channel_sends_what_came_due_while_every_channel_was_paused(
+    api: Api, mailbox: Mailbox
+) -> None:
+    headers = api.as_owner(OWNER)
+    added = await api.client.post(
+        "/v1/preferences/channels", json={"name": "Email", "url": mailbox.url()}, headers=headers
+    )
+    channel_id = added.json()["id"]
+    async with api.runtime.engine.begin() as connection:
+        await connection.execute(db.channels.update().values(paused_at=datetime(2026, 3, 1, tzinfo=UTC)))
+    api.clock.now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    await overdue(api, "Ada")
+    await tick(api)
+    assert mailbox.messages == []
+    resumed = await api.client.post(f"/v1/preferences/channels/{channel_id}/resume", headers=headers)
+    assert resumed.status_code == 200, resumed.text
+    await tick(api)
+    assert mailbox.subjects() == ["Keep in touch with Ada"]

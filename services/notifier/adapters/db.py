@@ -825,7 +825,9 @@ class SqlNudges:
                 .where(
                     nudges.c.subject_id.in_(list(subject_ids)),
                     nudges.c.kind == kind,
-                    nudges.c.status.in_([NudgeStatus.QUEUED.value, NudgeStatus.PENDING.value]),
+                    nudges.c.status.in_(
+                        [s.value for s in (NudgeStatus.QUEUED, NudgeStatus.PENDING, NudgeStatus.NO_CHANNEL)]
+                    ),
                 )
                 .values(status=NudgeStatus.CANCELLED.value, next_attempt_at=None)
             )
@@ -909,10 +911,10 @@ class SqlNudges:
             self._session, preferences.c.next_digest_at, preferences.c.owner_id, now=now, limit=limit
         )
 
-    async def queued(self, owner_id: str) -> list[StoredNudge]:
+    async def queued(self, owner_id: str, *, status: NudgeStatus = NudgeStatus.QUEUED) -> list[StoredNudge]:
         rows = await self._session.execute(
             select(nudges)
-            .where(nudges.c.owner_id == owner_id, nudges.c.status == NudgeStatus.QUEUED.value)
+            .where(nudges.c.owner_id == owner_id, nudges.c.status == status.value)
             .order_by(nudges.c.created_at, nudges.c.id)
         )
         return [_stored_nudge(row) for row in rows.mappings()]

@@ -255,7 +255,10 @@ def preferences_router(
 
     @router.post("/preferences/channels/{channel_id}/resume", summary="Use a paused channel again")
     async def resume_channel(channel_id: str, owner_id: Owner) -> ChannelOut:
-        return channel_out(await delivery.resume_channel(uow=uow, owner_id=owner_id, channel_id=channel_id))
+        resumed = await delivery.resume_channel(
+            uow=uow, owner_id=owner_id, channel_id=channel_id, now=clock()
+        )
+        return channel_out(resumed)
 
     @router.post("/preferences/channels/{channel_id}/test", summary="Send a test message now")
     async def test_channel(channel_id: str, owner_id: Owner) -> TestOut:

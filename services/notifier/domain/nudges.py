@@ -243,6 +243,8 @@ class NudgeStatus(StrEnum):
     """What it was about was resolved first (the contact was met, the follow-up done …)."""
     BUNDLED = "bundled"
     """Went out inside a digest."""
+    NO_CHANNEL = "no_channel"
+    """Made while the owner had no working channel; it goes out when one is added or resumed."""
 
 
 @dataclass(frozen=True)
