@@ -57,6 +57,11 @@ class Outcome(StrEnum):
     INTRODUCTION_MADE = "introduction_made"
     OPPORTUNITY = "opportunity"
 
+    @property
+    def answered(self) -> bool:
+        """The contact answered: every outcome but "no reply" shows they did."""
+        return self is not Outcome.NO_REPLY
+
 
 class FollowUpStatus(StrEnum):
     OPEN = "open"

@@ -9,18 +9,25 @@ from sqlalchemy import func, select
 
 from services.notifier.adapters import db
 from shared.contracts import contacts as contract
-from shared.vocabulary import Direction, InteractionKind
+from shared.contracts.base import EventData
+from shared.vocabulary import Direction, InteractionKind, Outcome
 from tests.api import Api
 from tests.notifier.stream import apply, at, contact
 from tests.receivers import push_endpoint, smtp_server
 
 OWNER = "student-1"
+OUT = Direction.OUTBOUND
 LONG_AGO = datetime(2025, 12, 1, 17, tzinfo=UTC)  # the clock starts on 2 March 2026
 RECENT = datetime(2026, 2, 20, 17, tzinfo=UTC)
 
 
 def touch(
-    interaction_id: str, contact_id: str, direction: Direction, occurred_at: datetime
+    interaction_id: str,
+    contact_id: str,
+    direction: Direction,
+    occurred_at: datetime,
+    outcome: Outcome | None = None,
+    version: int = 1,
 ) -> contract.InteractionSnapshot:
     return contract.InteractionSnapshot(
         id=interaction_id,
@@ -28,7 +35,8 @@ def touch(
         kind=InteractionKind.MESSAGE,
         direction=direction,
         occurred_at=occurred_at,
-        version=1,
+        outcome=outcome,
+        version=version,
     )
 
 
@@ -122,6 +130,32 @@ async def test_snooze_dismiss_and_politeness_with_its_reset(api: Api) -> None:
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "due"
     assert (await api.client.post("/v1/prompts/grace/reset", headers=owner)).status_code == 409
+
+
+async def test_a_message_that_got_a_reply_is_no_unanswered_touch(api: Api) -> None:
+    """Two messages to Linus: the second is marked "replied" when he answers, so he is not held;
+    marked "no reply" again, he is."""
+    met = datetime(2026, 2, 1, 10, tzinfo=UTC)
+    linus = contact("linus", name="Linus", last_interaction_at=met)
+
+    def messages(outcome: Outcome, version: int) -> list[EventData]:
+        return [
+            contract.InteractionLogged(
+                **at(OWNER), contact=linus, interaction=touch("l1", "linus", OUT, met)
+            ),
+            contract.InteractionUpdated(
+                **at(OWNER),
+                contact=linus,
+                interaction=touch("l2", "linus", OUT, met + timedelta(days=3), outcome, version),
+            ),
+        ]
+
+    await apply(api.runtime, messages(Outcome.REPLIED, 1), api.clock.now)
+    api.clock.advance(days=90)
+    assert "Linus" in [p["contact_name"] for p in await prompts(api, "due")]
+    assert "Linus" not in [p["contact_name"] for p in await prompts(api, "held")]
+    await apply(api.runtime, messages(Outcome.NO_REPLY, 2), api.clock.now)
+    assert [p["contact_name"] for p in await prompts(api, "held")] == ["Linus"]
 
 
 async def test_bad_input_is_refused_and_changes_nothing(api: Api) -> None:

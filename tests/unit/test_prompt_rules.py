@@ -15,7 +15,7 @@ from services.notifier.domain.prompts import (
     suggest,
     unanswered,
 )
-from shared.vocabulary import Category, Direction, Tie
+from shared.vocabulary import Category, Direction, Outcome, Tie
 
 ADDED = datetime(2026, 1, 5, 12, tzinfo=UTC)
 MET = datetime(2026, 2, 1, 18, tzinfo=UTC)
@@ -60,6 +60,18 @@ def test_two_unanswered_outbound_touches_hold_a_contact_until_they_answer() -> N
         [*answered, Touch(Direction.OUTBOUND, MET + 3 * day), Touch(Direction.OUTBOUND, MET + 4 * day)]
     )
     assert not held_back([out1, out2], reset_at=MET + day)
+
+
+def test_an_answered_touch_ends_the_unanswered_ones_whatever_its_direction() -> None:
+    day = timedelta(days=1)
+    out1 = Touch(Direction.OUTBOUND, MET)
+    for outcome in (Outcome.REPLIED, Outcome.MEETING_BOOKED, Outcome.INTRODUCTION_MADE, Outcome.OPPORTUNITY):
+        replied = Touch(Direction.OUTBOUND, MET + day, outcome)
+        assert unanswered([out1, replied]) == 0
+        assert not held_back([out1, replied])
+        assert unanswered([out1, replied, Touch(Direction.OUTBOUND, MET + 2 * day)]) == 1
+    ignored = Touch(Direction.OUTBOUND, MET + day, Outcome.NO_REPLY)
+    assert held_back([out1, ignored])
 
 
 def test_a_dormant_tie_gets_a_revival_and_suggestions_never_repeat_their_kind() -> None:

@@ -51,7 +51,7 @@ from shared.db.types import UTCDateTime
 from shared.db.unit_of_work import SessionUnitOfWork
 from shared.schedules import Schedule
 from shared.time import utc_now
-from shared.vocabulary import Category, Direction, FollowUpStatus, ScheduleKind, Tie
+from shared.vocabulary import Category, Direction, FollowUpStatus, Outcome, ScheduleKind, Tie
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
@@ -131,6 +131,7 @@ interactions = Table(
     Column("direction", String(16), nullable=False),
     Column("occurred_at", UTCDateTime(), nullable=False),
     Column("takeaway", Text),
+    Column("outcome", String(32)),
     Column("deleted", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
     Column("changed_at", UTCDateTime(), nullable=False),
@@ -458,6 +459,7 @@ class SqlCalendar:
                     "direction": s.interaction.direction.value,
                     "occurred_at": s.interaction.occurred_at,
                     "takeaway": s.interaction.takeaway,
+                    "outcome": s.interaction.outcome.value if s.interaction.outcome else None,
                     "deleted": s.deleted,
                     "version": s.interaction.version,
                     "changed_at": s.recorded_at,
@@ -675,13 +677,17 @@ class SqlPrompts:
         if not contact_ids:
             return {}
         rows = await self._session.execute(
-            select(interactions.c.contact_id, interactions.c.direction, interactions.c.occurred_at).where(
-                interactions.c.contact_id.in_(list(contact_ids)), interactions.c.deleted.is_(False)
-            )
+            select(
+                interactions.c.contact_id,
+                interactions.c.direction,
+                interactions.c.occurred_at,
+                interactions.c.outcome,
+            ).where(interactions.c.contact_id.in_(list(contact_ids)), interactions.c.deleted.is_(False))
         )
         found: dict[str, list[Touch]] = {}
-        for contact_id, direction, occurred_at in rows.all():
-            found.setdefault(contact_id, []).append(Touch(Direction(direction), occurred_at))
+        for contact_id, direction, occurred_at, outcome in rows.all():
+            touch = Touch(Direction(direction), occurred_at, Outcome(outcome) if outcome else None)
+            found.setdefault(contact_id, []).append(touch)
         return found
 
     async def prompts(self, contact_ids: Collection[str]) -> dict[str, Prompt]:

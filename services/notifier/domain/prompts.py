@@ -12,7 +12,8 @@ introduction, or a revival opener for a dormant tie. The suggestion never repeat
 previous one for the same contact, and rotates through the tags.
 
 **Politeness.** After two outbound touches in a row that got no answer, the contact is held
-until they answer (an inbound interaction) or the owner resets it. Nudges wait out the owner's
+until they answer (an inbound interaction, or an outcome that shows a reply) or the owner resets
+it. Nudges wait out the owner's
 quiet hours, in the owner's zone (DST included), and at most ``daily_limit`` go out per local day.
 
 **A prompt's life.** Each contact has one prompt at a time, for the cycle that ends with the next
@@ -29,7 +30,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from shared.errors import DomainError, InvalidTransition
-from shared.vocabulary import Category, Direction, Tie
+from shared.vocabulary import Category, Direction, Outcome, Tie
 
 DEFAULT_CADENCE = {Tie.STRONG: 21, Tie.WEAK: 60, Tie.DORMANT: 180}
 UNANSWERED_LIMIT = 2
@@ -65,6 +66,12 @@ class Person:
 class Touch:
     direction: Direction
     occurred_at: datetime
+    outcome: Outcome | None = None
+
+    @property
+    def answered(self) -> bool:
+        """The contact answered: they reached out (inbound), or the outcome shows a reply."""
+        return self.direction is Direction.INBOUND or (self.outcome is not None and self.outcome.answered)
 
 
 @dataclass(frozen=True)
@@ -91,10 +98,11 @@ def due_at(person: Person, owner_cadence: dict[Tie, int] | None = None) -> datet
 
 
 def unanswered(touches: Sequence[Touch]) -> int:
-    """Outbound touches since the contact last answered (the newest inbound interaction)."""
+    """Outbound touches since the contact last answered (an inbound interaction, or one whose
+    outcome shows a reply: replied, meeting booked, introduction made, opportunity)."""
     count = 0
     for touch in sorted(touches, key=lambda t: t.occurred_at, reverse=True):
-        if touch.direction is Direction.INBOUND:
+        if touch.answered:
             break
         if touch.direction is Direction.OUTBOUND:
             count += 1

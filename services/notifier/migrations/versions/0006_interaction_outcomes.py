@@ -1,0 +1,27 @@
+"""the outcome of each projected interaction (a reply ends a contact's unanswered touches)
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-22
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = '0006'
+down_revision: str | None = '0005'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('interactions') as batch:
+        batch.add_column(sa.Column('outcome', sa.String(length=32), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('interactions') as batch:
+        batch.drop_column('outcome')
