@@ -7,10 +7,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from services.contacts.adapters.kafka_out import contact_snapshot
+from services.contacts.domain.model import Contact
 from services.notifier.adapters import db
 from shared.contracts import contacts as contract
 from shared.contracts.base import EventData
-from shared.vocabulary import Direction, InteractionKind, Outcome
+from shared.vocabulary import Category, Direction, InteractionKind, Outcome, Tie, Warmth
 from tests.api import Api
 from tests.notifier.stream import apply, at, contact
 from tests.receivers import push_endpoint, smtp_server
@@ -263,3 +265,65 @@ async def test_another_owner_sees_none_of_it(api: Api) -> None:
     assert (await api.client.get("/v1/deliveries", headers=intruder)).json() == []
     assert [p["contact_name"] for p in await prompts(api)] == ["Ada"]
     assert len((await api.client.get("/v1/preferences", headers=owner)).json()["channels"]) == 1
+
+
+async def test_the_contacts_service_and_the_notifier_agree_on_when_a_contact_is_due(api: Api) -> None:
+    """Contacts as the contacts service holds them, sent as it sends them: the notifier's prompt
+    is due exactly when the contacts API says the contact starts going cold."""
+    added = datetime(2026, 2, 2, 9, tzinfo=UTC)
+    people = [
+        Contact(
+            id="katherine",
+            owner_id=OWNER,
+            name="Katherine",
+            category=Category.COMPANY_CONTACT,
+            tie=Tie.WEAK,
+            warmth=Warmth.COLD,
+            created_at=added,
+            updated_at=added,
+            company="NASA",
+            role="flight engineer",
+        ),
+        Contact(
+            id="margaret",
+            owner_id=OWNER,
+            name="Margaret",
+            category=Category.ALUMNI,
+            tie=Tie.DORMANT,
+            warmth=Warmth.WARM,
+            created_at=added,
+            updated_at=added,
+            last_interaction_at=added - timedelta(days=400),
+        ),
+        Contact(
+            id="alan",
+            owner_id=OWNER,
+            name="Alan",
+            category=Category.PEER,
+            tie=Tie.STRONG,
+            warmth=Warmth.WARM,
+            created_at=added,
+            updated_at=added,
+            cadence_override_days=10,
+            last_interaction_at=added - timedelta(days=3),
+        ),
+    ]
+    await apply(
+        api.runtime,
+        [contract.ContactAdded(**at(OWNER, added), contact=contact_snapshot(person)) for person in people],
+        api.clock.now,
+    )
+    for days in (0, 10, 60):
+        api.clock.now = added + timedelta(days=days, minutes=1)
+        listed = {p["contact_id"]: p for p in await prompts(api, "due", "waiting")}
+        for person in people:
+            prompt = listed[person.id]
+            assert datetime.fromisoformat(prompt["due_at"]) == person.due_at
+            assert (prompt["status"] == "due") == person.going_cold(api.clock.now), (person.name, days)
+
+    katherine = listed["katherine"]["suggestion"]
+    assert katherine["kind"] == "first_contact"
+    assert "flight engineer at NASA" in katherine["text"]
+    assert "15 minutes" in katherine["text"]
+    assert "last conversation" not in katherine["text"]
+    assert listed["margaret"]["suggestion"]["kind"] == "revive"

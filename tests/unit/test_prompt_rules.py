@@ -38,7 +38,7 @@ def person(**fields: object) -> Person:
 def test_due_counts_from_when_the_interaction_happened_by_cadence() -> None:
     assert due_at(person()) == MET + timedelta(days=60)
     assert due_at(person(tie=Tie.STRONG, cadence_days=21)) == MET + timedelta(days=21)
-    assert due_at(person(last_interaction_at=None)) == ADDED
+    assert due_at(person(last_interaction_at=None)) == ADDED + timedelta(days=60)
 
 
 def test_an_owner_may_change_a_ties_default_but_not_a_persons_own_cadence() -> None:

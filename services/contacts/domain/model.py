@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from services.contacts.domain import ties
+from shared import cadence
 from shared.errors import DomainError, InvalidTransition
 from shared.vocabulary import (
     Category,
@@ -130,7 +131,11 @@ class Contact:
     @property
     def due_at(self) -> datetime:
         """When the contact starts going cold: one cadence after the last touch."""
-        return self.last_touch + timedelta(days=self.cadence_days)
+        return cadence.due_at(
+            last_interaction_at=self.last_interaction_at,
+            added_at=self.created_at,
+            cadence_days=self.cadence_days,
+        )
 
     def going_cold(self, now: datetime) -> bool:
         return not self.archived and now >= self.due_at

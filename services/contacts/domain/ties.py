@@ -7,6 +7,8 @@ tie has a default, and a contact may override it:
 - weak: every 60 days (acquaintances: the bridges to new circles)
 - dormant: every 180 days (a revival is cheap and often valuable)
 
+When a contact is due is ``shared.cadence.due_at``, the rule the notifier's prompts follow too.
+
 Drift: a contact the owner has not been in touch with for long drifts toward dormant, one step
 at a time, measured from the last interaction (or, if there was none, from when the contact was
 added):
@@ -20,9 +22,9 @@ again. Strong is never reached by drift or revival: only the owner says a tie is
 
 from datetime import datetime, timedelta
 
+from shared.cadence import DEFAULT_CADENCE_DAYS
 from shared.vocabulary import Tie
 
-DEFAULT_CADENCE_DAYS: dict[Tie, int] = {Tie.STRONG: 21, Tie.WEAK: 60, Tie.DORMANT: 180}
 SILENCE_BEFORE_WEAK = timedelta(days=90)
 SILENCE_BEFORE_DORMANT = timedelta(days=180)
 

@@ -51,7 +51,7 @@ from shared.db.types import UTCDateTime
 from shared.db.unit_of_work import SessionUnitOfWork
 from shared.schedules import Schedule
 from shared.time import utc_now
-from shared.vocabulary import Category, Direction, FollowUpStatus, Outcome, ScheduleKind, Tie
+from shared.vocabulary import Category, Direction, FollowUpStatus, Outcome, ScheduleKind, Tie, Warmth
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
@@ -113,6 +113,7 @@ contacts = Table(
     Column("role", String(200)),
     Column("category", String(32), nullable=False),
     Column("tie", String(16), nullable=False),
+    Column("warmth", String(8), nullable=False, server_default="warm"),
     Column("tags", JSON, nullable=False),
     Column("cadence_days", Integer, nullable=False),
     Column("last_interaction_at", UTCDateTime()),
@@ -435,6 +436,7 @@ class SqlCalendar:
                     "role": s.contact.role,
                     "category": s.contact.category.value,
                     "tie": s.contact.tie.value,
+                    "warmth": s.contact.warmth.value,
                     "tags": list(s.contact.tags),
                     "cadence_days": s.contact.cadence_days,
                     "last_interaction_at": s.contact.last_interaction_at,
@@ -667,6 +669,7 @@ class SqlPrompts:
                     company=row["company"],
                     role=row["role"],
                     tags=tuple(row["tags"]),
+                    warmth=Warmth(row["warmth"]),
                 ),
                 archived=row["archived"],
             )

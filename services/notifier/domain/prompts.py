@@ -1,14 +1,16 @@
 """Keep-alive prompts: when a contact is due for a touch, what to suggest, and when to hold back.
 
-**Due.** A contact is due when its last interaction (when it happened, not when it was logged) is
-older than its cadence. The cadence is the contact's own (the contacts service gives each contact
-one: per tie by default, or the owner's choice for that person); an owner may replace the default
-of a whole tie. A dormant contact gets a revival prompt instead of a plain check-in. A contact
-never met yet is due from when it was added.
+**Due.** ``shared.cadence.due_at``, the rule the contacts service's "going cold" follows too: one
+cadence after the last interaction (when it happened, not when it was logged), or after the
+contact was added if it was never met. The cadence is the contact's own (the contacts service
+gives each contact one: per tie by default, or the owner's choice for that person); an owner may
+replace the default of a whole tie here.
 
 **Suggestion.** One concrete give-first action that fits the person: something on one of their
 tags, congratulations on news at their company, one specific question about their role, an
-introduction, or a revival opener for a dormant tie. The suggestion never repeats the kind of the
+introduction, or a revival opener for a dormant tie. Someone the owner does not know yet (cold,
+never met) first gets a first contact: a short introduction that says why them, with one
+specific, small ask. The suggestion never repeats the kind of the
 previous one for the same contact, and rotates through the tags.
 
 **Politeness.** After two outbound touches in a row that got no answer, the contact is held
@@ -29,10 +31,11 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from shared import cadence as cadences
+from shared.cadence import DEFAULT_CADENCE_DAYS as DEFAULT_CADENCE
 from shared.errors import DomainError, InvalidTransition
-from shared.vocabulary import Category, Direction, Outcome, Tie
+from shared.vocabulary import Category, Direction, Outcome, Tie, Warmth
 
-DEFAULT_CADENCE = {Tie.STRONG: 21, Tie.WEAK: 60, Tie.DORMANT: 180}
 UNANSWERED_LIMIT = 2
 LONGEST_SNOOZE = timedelta(days=365)
 
@@ -44,6 +47,7 @@ class SuggestionKind(StrEnum):
     INTRODUCE = "introduce"
     REVIVE = "revive"
     CHECK_IN = "check_in"
+    FIRST_CONTACT = "first_contact"
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,12 @@ class Person:
     company: str | None = None
     role: str | None = None
     tags: tuple[str, ...] = ()
+    warmth: Warmth = Warmth.WARM
+
+    @property
+    def never_met(self) -> bool:
+        """Someone the owner does not know yet and has not been in touch with."""
+        return self.warmth is Warmth.COLD and self.last_interaction_at is None
 
 
 @dataclass(frozen=True)
@@ -91,10 +101,11 @@ def cadence(person: Person, owner_cadence: dict[Tie, int] | None = None) -> int:
 
 
 def due_at(person: Person, owner_cadence: dict[Tie, int] | None = None) -> datetime:
-    since = person.last_interaction_at or person.added_at
-    if person.last_interaction_at is None:
-        return since
-    return since + timedelta(days=cadence(person, owner_cadence))
+    return cadences.due_at(
+        last_interaction_at=person.last_interaction_at,
+        added_at=person.added_at,
+        cadence_days=cadence(person, owner_cadence),
+    )
 
 
 def unanswered(touches: Sequence[Touch]) -> int:
@@ -127,7 +138,17 @@ def suggest(person: Person, previous: Suggestion | None = None) -> Suggestion:
 def _options(person: Person, previous: Suggestion | None) -> list[Suggestion]:
     name = person.name
     options: list[Suggestion] = []
-    if person.tie is Tie.DORMANT:
+    if person.never_met:
+        at = " at " + person.company if person.company else ""
+        work = f"their work as {person.role}{at}" if person.role else f"what they do{at}"
+        options.append(
+            Suggestion(
+                SuggestionKind.FIRST_CONTACT,
+                f"Introduce yourself to {name} in a few lines: who you are, why them ({work}), and "
+                "one small ask: 15 minutes on a call in the next two weeks, with two times that suit you.",
+            )
+        )
+    elif person.tie is Tie.DORMANT:
         options.append(
             Suggestion(
                 SuggestionKind.REVIVE,

@@ -1,4 +1,5 @@
-"""the outcome of each projected interaction (a reply ends a contact's unanswered touches)
+"""the outcome of each projected interaction (a reply ends a contact's unanswered touches) and
+each contact's warmth (someone not met yet gets a first-contact suggestion)
 
 Revision ID: 0006
 Revises: 0005
@@ -20,8 +21,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('interactions') as batch:
         batch.add_column(sa.Column('outcome', sa.String(length=32), nullable=True))
+    with op.batch_alter_table('contacts') as batch:
+        batch.add_column(sa.Column('warmth', sa.String(length=8), server_default='warm', nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('contacts') as batch:
+        batch.drop_column('warmth')
     with op.batch_alter_table('interactions') as batch:
         batch.drop_column('outcome')
