@@ -13,18 +13,11 @@ from services.notifier.domain.announcements import (
     Kind,
     StreakState,
     TrackedHabit,
-    after,
-    announce,
     next_check,
+    replay,
 )
 from services.notifier.domain.nudges import at_risk_nudge, milestone_nudge
-from services.notifier.domain.streaks import (
-    PeriodResult,
-    Streaks,
-    period_results,
-    settle,
-    streaks,
-)
+from services.notifier.domain.streaks import PeriodResult, Streaks, period_results, streaks
 from services.notifier.domain.strength import strength
 from shared.schedules import local_date
 
@@ -48,8 +41,10 @@ class Projection(Protocol):
         habits that changed."""
         ...
 
-    async def record_check_ins(self, records: Sequence[CheckInRecord]) -> None:
-        """Store check-ins; once reverted, a check-in stays reverted whatever arrives later."""
+    async def record_check_ins(self, records: Sequence[CheckInRecord]) -> list[tuple[CheckInRecord, int]]:
+        """Store check-ins; once reverted, a check-in stays reverted whatever arrives later.
+        Returns each record with what it changed its day's count by, in order (0 for a check-in
+        stored before, or a revert of one never counted)."""
         ...
 
     async def habits(self, *, habit_ids: Collection[str]) -> dict[str, TrackedHabit]: ...
@@ -98,20 +93,29 @@ async def project(
     """Take what the habits stream said into the projection, then refresh the streaks it touched.
     A habit's new version changes its calendar reminder; check-ins do not."""
     await work.calendar.touch(await work.projection.put_habits(habits), now=now)
-    await work.projection.record_check_ins(check_ins)
+    recorded = await work.projection.record_check_ins(check_ins)
     touched = dict.fromkeys((habit.id for habit in habits), date.max)
-    for check_in in check_ins:
+    changes: dict[str, list[tuple[date, int]]] = {}
+    for check_in, delta in recorded:
         touched[check_in.habit_id] = min(touched.get(check_in.habit_id, date.max), check_in.day)
-    await refresh(work=work, touched=touched, now=now)
+        changes.setdefault(check_in.habit_id, []).append((check_in.day, delta))
+    await refresh(work=work, touched=touched, now=now, changes=changes)
 
 
 Current = dict[str, tuple[TrackedHabit, Streaks]]
 
 
-async def refresh(*, work: UnitOfWork, touched: Mapping[str, date], now: datetime) -> Current:
+async def refresh(
+    *,
+    work: UnitOfWork,
+    touched: Mapping[str, date],
+    now: datetime,
+    changes: Mapping[str, Sequence[tuple[date, int]]] | None = None,
+) -> Current:
     """Recompute the streaks of the habits in ``touched`` (each with the earliest day whose
     check-ins changed, ``date.max`` for none), announce what changed and celebrate milestones;
-    returns the streaks now.
+    returns the streaks now. ``changes`` are the count changes just stored, per habit in stream
+    order: they are replayed one by one, so batching changes nothing.
 
     Only the periods after a habit's checkpoint are recomputed, unless a change reaches back
     into them or the habit has a new version (a new plan), which start again from its start."""
@@ -131,14 +135,18 @@ async def refresh(*, work: UnitOfWork, touched: Mapping[str, date], now: datetim
     updated: list[tuple[TrackedHabit, StreakState]] = []
     found: Current = {}
     for habit_id in sorted(habits):
-        habit, start = habits[habit_id], starts[habit_id]
-        before, today = states.get(habit_id, StreakState()), todays[habit_id]
-        results = period_results(habit.plan, counts.get(habit_id, {}), today, after=start.through)
-        current = streaks(results, today, start)
-        found[habit_id] = (habit, current)
-        announced = [] if habit.archived else announce(before, current, results)
-        news += [(habit, announcement) for announcement in announced]
-        updated.append((habit, after(before, current, habit, announced, settle(results, today, start))))
+        habit = habits[habit_id]
+        replayed = replay(
+            habit,
+            states.get(habit_id, StreakState()),
+            start=starts[habit_id],
+            counts=counts.get(habit_id, {}),
+            changes=(changes or {}).get(habit_id, ()),
+            today=todays[habit_id],
+        )
+        found[habit_id] = (habit, replayed.streaks)
+        news += [(habit, announcement) for announcement in replayed.announcements]
+        updated.append((habit, replayed.state))
     await work.publish_all(news)
     await work.projection.put_states(updated)
     milestones = [

@@ -287,13 +287,28 @@ class SqlProjection:
     async def put_habits(self, habits_seen: Sequence[TrackedHabit]) -> set[str]:
         return await upsert_newest(self._session, habits, [_habit_row(habit) for habit in habits_seen])
 
-    async def record_check_ins(self, records: Sequence[CheckInRecord]) -> None:
+    async def record_check_ins(self, records: Sequence[CheckInRecord]) -> list[tuple[CheckInRecord, int]]:
+        if not records:
+            return []
+        stored = await self._session.execute(
+            select(check_ins.c.id, check_ins.c.count, check_ins.c.reverted).where(
+                check_ins.c.id.in_({record.id for record in records})
+            )
+        )
+        counted = {key: 0 if reverted else count for key, count, reverted in stored.all()}
+        recorded = []
         latest: dict[str, CheckInRecord] = {}
         for record in records:
             seen = latest.get(record.id)
             latest[record.id] = record if seen is None or record.reverted else seen
-        if not latest:
-            return
+            if record.reverted:
+                recorded.append((record, -counted.get(record.id, 0)))
+                counted[record.id] = 0
+            elif record.id in counted:
+                recorded.append((record, 0))
+            else:
+                recorded.append((record, record.count))
+                counted[record.id] = record.count
         await self._session.execute(
             dialect_insert(self._session, check_ins).on_conflict_do_nothing(),
             [
@@ -315,6 +330,7 @@ class SqlProjection:
                 .where(check_ins.c.id.in_(reverted), check_ins.c.reverted.is_(False))
                 .values(reverted=True)
             )
+        return recorded
 
     async def habits(self, *, habit_ids: Collection[str]) -> dict[str, TrackedHabit]:
         rows = await self._session.execute(select(habits).where(habits.c.id.in_(list(habit_ids))))

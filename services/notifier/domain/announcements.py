@@ -2,9 +2,15 @@
 
 Announcements compare the streak as last announced with the streak now, so recomputing twice
 announces nothing new, and a missed period is announced as broken once.
+
+A consumer batch may carry many check-ins (and reverts) of one habit. They are replayed one by
+one, in the order they happened on the stream (:func:`replay`), so the streak state and the
+announcements are a function of the check-ins alone: however the stream was cut into batches,
+they come out the same.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -17,6 +23,10 @@ from services.notifier.domain.streaks import (
     PeriodResult,
     Streaks,
     milestones_between,
+    period_results,
+    recount,
+    settle,
+    streaks,
 )
 
 
@@ -126,10 +136,49 @@ def after(
     )
     return StreakState(
         current=now.current,
-        longest=max(now.longest, before.longest),
+        longest=now.longest,
         broken_period_start=broken,
         next_check_at=next_check(habit, now),
         checkpoint=checkpoint,
         plan_version=habit.version,
         risk_at=risk_check(habit, now),
     )
+
+
+@dataclass(frozen=True)
+class Replayed:
+    results: list[PeriodResult]
+    streaks: Streaks
+    state: StreakState
+    announcements: list[Announcement]
+
+
+def replay(
+    habit: TrackedHabit,
+    before: StreakState,
+    *,
+    start: Checkpoint,
+    counts: Mapping[date, int],
+    changes: Sequence[tuple[date, int]],
+    today: date,
+) -> Replayed:
+    """The streak after ``changes`` (each a local day and how much its count changed, in stream
+    order), whose effect ``counts`` already holds: the state before them is recomputed first
+    (the clock may have closed a period), then each change is applied and announced in turn."""
+    running = dict(counts)
+    for day, delta in changes:
+        running[day] = running.get(day, 0) - delta
+    results = period_results(habit.plan, running, today, after=start.through)
+    state, announced = before, []
+    steps: list[tuple[date, int] | None] = [None, *changes]
+    for step in steps:
+        if step is not None:
+            day, delta = step
+            if not delta or (start.through is not None and day <= start.through):
+                continue
+            recount(results, habit.plan, day, delta, today)
+        now = streaks(results, today, start)
+        news = [] if habit.archived else announce(state, now, results)
+        announced += news
+        state = after(state, now, habit, news, state.checkpoint)
+    return Replayed(results, now, replace(state, checkpoint=settle(results, today, start)), announced)

@@ -108,14 +108,30 @@ def period_results(
             results.append(PeriodResult(period, 0, 0, Outcome.RESTED))
             continue
         target = max(1, math.ceil(period.target * counting / length))
-        if done[index] >= target:
-            outcome = Outcome.MET
-        elif period.end < today:
-            outcome = Outcome.MISSED
-        else:
-            outcome = Outcome.OPEN
-        results.append(PeriodResult(period, target, done[index], outcome))
+        results.append(
+            PeriodResult(period, target, done[index], _outcome(done[index], target, period, today))
+        )
     return results
+
+
+def recount(results: list[PeriodResult], plan: HabitPlan, day: date, delta: int, today: date) -> None:
+    """Change ``results`` in place as :func:`period_results` would after ``delta`` more
+    check-ins on ``day``."""
+    index = bisect_right([result.period.start for result in results], day) - 1
+    if index < 0 or day > results[index].period.end or plan.paused(day):
+        return
+    result = results[index]
+    if result.outcome is Outcome.RESTED:
+        return
+    done = result.done + delta
+    outcome = _outcome(done, result.target, result.period, today)
+    results[index] = PeriodResult(result.period, result.target, done, outcome)
+
+
+def _outcome(done: int, target: int, period: Period, today: date) -> Outcome:
+    if done >= target:
+        return Outcome.MET
+    return Outcome.MISSED if period.end < today else Outcome.OPEN
 
 
 def streaks(results: Sequence[PeriodResult], today: date, start: Checkpoint = Checkpoint()) -> Streaks:
