@@ -5,6 +5,8 @@ preferences and channels (a test send to a real SMTP server), bad input, owner s
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import apprise
+import pytest
 from sqlalchemy import func, select
 
 from services.contacts.adapters.kafka_out import contact_snapshot
@@ -327,3 +329,52 @@ async def test_the_contacts_service_and_the_notifier_agree_on_when_a_contact_is_
     assert "15 minutes" in katherine["text"]
     assert "last conversation" not in katherine["text"]
     assert listed["margaret"]["suggestion"]["kind"] == "revive"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mailto://user:pass@smtp.example.org:2525?to=me@example.org",
+        "mailtos://user:pass@smtp.example.org:465?to=me@example.org",
+        "mailto://user:pass@localhost:2525?to=me@example.org",
+        "mailto://user:pass@127.0.0.1:2525?to=me@example.org&from=kw@example.org",
+        "ntfy://ntfy.example.org:8080/my-secret-topic",
+        "ntfys://user:pw@ntfy.example.org/topic-one/topic-two",
+        "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+    ],
+)
+async def test_every_url_apprise_accepts_is_a_channel_with_its_secrets_masked(api: Api, url: str) -> None:
+    assert apprise.Apprise.instantiate(url) is not None  # the oracle: Apprise itself
+    response = await api.client.post(
+        "/v1/preferences/channels", json={"name": "Mine", "url": url}, headers=api.as_owner(OWNER)
+    )
+    assert response.status_code == 201, response.text
+    shown = response.json()["url"]
+    for secret in (
+        "pass",
+        ":pw@",
+        "my-secret-topic",
+        "topic-one",
+        "topic-two",
+        "JHMHI8qBe7bk2ZwO5U711o3dV_js",
+    ):
+        assert secret not in shown, shown
+    assert (
+        ":2525" in shown or ":465" in shown or ":8080" in shown or "ntfys://" in shown or "discord" in shown
+    )
+
+
+async def test_a_url_apprise_refuses_is_refused_with_its_reason(api: Api) -> None:
+    url = "mailto://user:pass@127.0.0.1:2525?to=me@example.org"
+    assert apprise.Apprise.instantiate(url) is None
+    response = await api.client.post(
+        "/v1/preferences/channels", json={"name": "Mine", "url": url}, headers=api.as_owner(OWNER)
+    )
+    assert response.status_code == 422
+    text = response.text
+    assert "url" in text
+    assert "From" in text
+    assert "from=you@example.org" in text
+    assert "pass" not in text
+    listed = (await api.client.get("/v1/preferences", headers=api.as_owner(OWNER))).json()["channels"]
+    assert listed == []

@@ -12,6 +12,26 @@ from services.notifier.delivery import InvalidChannel
 
 # Apprise writes "<date> - <LEVEL> - <message>" lines; keep the messages.
 _LOG_LINE = re.compile(r"^\S+ \S+ - [A-Z]+ - ", re.MULTILINE)
+SECRET_PATHS = {"ntfy", "ntfys"}
+"""Schemes whose path is itself a secret: whoever knows an ntfy topic can read its messages."""
+
+
+def _masked_topics(shown: str) -> str:
+    """The URL with each path segment (an ntfy topic) masked like a password."""
+    head, sep, query = shown.partition("?")
+    scheme, _, rest = head.partition("://")
+    host, *topics = rest.split("/")
+    masked = "/".join([host, *("****" for topic in topics if topic)])
+    return f"{scheme}://{masked}{sep}{query}"
+
+
+def _refusal(url: str, reason: list[str]) -> str:
+    text = "Apprise cannot use this URL"
+    if reason:
+        text += ": " + reason[0][:300]
+    if url.lower().startswith(("mailto://", "mailtos://")) and "from=" not in url.lower():
+        text += " (name the sender with from=you@example.org when the server is an address or a local name)"
+    return text
 
 
 class AppriseSender:
@@ -23,10 +43,15 @@ class AppriseSender:
         logging.getLogger("apprise").propagate = False
 
     def describe(self, url: str) -> tuple[str, str]:
-        plugin = apprise.Apprise.instantiate(url)
+        """Every URL Apprise itself accepts is a channel; a refusal carries Apprise's reason."""
+        with apprise.LogCapture(level=logging.WARNING) as logs:  # type: ignore[no-untyped-call]
+            plugin = apprise.Apprise.instantiate(url)
+            reason = _LOG_LINE.sub("", logs.getvalue()).strip().splitlines()
         if plugin is None:
-            raise InvalidChannel("not a notification URL Apprise understands (see its list of services)")
-        return url.split("://", 1)[0].lower(), plugin.url(privacy=True)  # type: ignore[no-untyped-call]
+            raise InvalidChannel(_refusal(url, reason))
+        kind = url.split("://", 1)[0].lower()
+        shown: str = plugin.url(privacy=True)  # type: ignore[no-untyped-call]
+        return kind, _masked_topics(shown) if kind in SECRET_PATHS else shown
 
     async def send(self, url: str, *, title: str, body: str) -> str | None:
         channel = apprise.Apprise()
