@@ -11,7 +11,8 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, Header, HTTPException, status
+from fastapi import Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -114,12 +115,17 @@ def _owner(decode: Callable[[], dict[str, Any]]) -> str:
 def owner_dependency(owner_of: OwnerOf) -> Any:
     """A FastAPI dependency answering 401 (with ``WWW-Authenticate: Bearer``) without a valid token."""
 
-    async def current_owner(authorization: Annotated[str | None, Header()] = None) -> str:
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+    # Declared as an HTTP bearer scheme, so every OpenAPI document has it (and /docs an
+    # Authorize button); the answers without a valid token stay ours.
+    bearer = HTTPBearer(auto_error=False, description="A KeepWarm or OpenID Connect access token (JWT).")
+
+    async def current_owner(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> str:
+        if credentials is None or not credentials.credentials.strip():
             raise _unauthorized("send Authorization: Bearer <token>")
         try:
-            return await owner_of(token.strip())
+            return await owner_of(credentials.credentials.strip())
         except InvalidToken as error:
             raise _unauthorized(f"invalid token: {error}") from error
 

@@ -93,10 +93,41 @@ async def test_vcards_3_and_4_import_and_export_round_trip(api: Api) -> None:
 async def test_the_csv_export_reads_back_as_a_tracker(api: Api) -> None:
     me, other = api.as_owner("student-1"), api.as_owner("student-2")
     await api.client.post("/v1/imports/csv", content=TRACKER.encode(), headers=me)
+    full = {
+        "name": "Katherine Johnson",
+        "emails": ["kj@example.org", "katherine@example.com"],
+        "phones": ["+1 555 0100", "+1 555 0199"],
+        "linkedin_url": "https://www.linkedin.com/in/katherine-johnson",
+        "company": "NASA, Langley",
+        "role": "Mathematician",
+        "category": "mentor",
+        "tie": "dormant",
+        "warmth": "cold",
+        "tags": ["orbits", "space"],
+        "how_met": 'Her talk at the "Hidden Figures" panel; we spoke after',
+        "ask": "15 minutes on how she checks her work?",
+        "why_them": "She checked the orbital maths by hand",
+        "cadence_days": 45,
+        "notes": "Line one\nline two",
+    }
+    created = await api.client.post("/v1/contacts", json=full, headers=me)
+    assert created.status_code == 201, created.text
+    logged = await api.client.post(
+        f"/v1/contacts/{created.json()['id']}/interactions",
+        json={"kind": "coffee_or_call", "direction": "outbound", "occurred_at": "2026-02-03T15:04:05Z"},
+        headers=me,
+    )
+    assert logged.status_code == 201, logged.text
     exported = await api.client.get("/v1/exports/contacts.csv", headers=me)
-    assert exported.text.startswith("Name,Email,Company,Role,Category,Tie,Last Contacted,Notes")
+    assert exported.text.startswith("Name,Emails,Phones,Company,Role,Category,Tie,Warmth,Tags,How Met,Ask")
     report = (await api.client.post("/v1/imports/csv", content=exported.content, headers=other)).json()
-    assert (report["created"], report["failed"]) == (2, 0)
+    assert (report["created"], report["failed"]) == (3, 0)
+    mine = {c["name"]: c for c in (await api.client.get("/v1/contacts", headers=me)).json()["items"]}
+    copied = {c["name"]: c for c in (await api.client.get("/v1/contacts", headers=other)).json()["items"]}
+    assert set(copied) == set(mine)
+    for name, contact in mine.items():
+        for field in (*full, "cadence_is_default", "last_interaction_at"):
+            assert copied[name][field] == contact[field], (name, field)
 
 
 async def test_a_file_with_too_many_rows_is_refused_whole(api: Api) -> None:

@@ -80,4 +80,16 @@ async def test_a_service_serves_probes_and_openapi_then_stops_cleanly(
     assert health.json() == {"status": "ok"}
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": "ok"}
-    assert openapi.json()["info"]["title"] == f"KeepWarm {name}"
+    document = openapi.json()
+    assert document["info"]["title"] == f"KeepWarm {name}"
+    # A bearer scheme, required by every owner's operation: /docs shows an Authorize button.
+    schemes = document["components"]["securitySchemes"]
+    assert [(s["type"], s["scheme"]) for s in schemes.values()] == [("http", "bearer")]
+    owned = [
+        operation
+        for path, item in document["paths"].items()
+        if path.startswith("/v1/")
+        for operation in item.values()
+    ]
+    assert owned
+    assert all(operation.get("security") == [{name: []} for name in schemes] for operation in owned)

@@ -2,8 +2,10 @@
 
 - LinkedIn's ``Connections.csv`` export: a few lines of notes, a blank line, then the header
   ``First Name,Last Name,URL,Email Address,Company,Position,Connected On``.
-- A tracker spreadsheet as CSV: name, email, company, role, category, tie, last contacted, notes
-  (header names are matched loosely: case, spaces and underscores do not matter).
+- A tracker spreadsheet as CSV: name, email, company, role, category, tie, last contacted, notes,
+  and any of phones, warmth, tags, how met, ask, why them, cadence days, linkedin (header names
+  are matched loosely: case, spaces and underscores do not matter; lists are separated by ";").
+  The CSV export writes every one of these columns, so it reads back as it was.
 - vCard 3.0 and 4.0 (see ``vcard.py``).
 
 Parsers never stop at a bad row: they return the good rows and an error per bad one.
@@ -40,6 +42,9 @@ class ImportedContact:
     warmth: Warmth = Warmth.WARM
     tags: tuple[str, ...] = ()
     how_met: str | None = None
+    ask: str | None = None
+    why_them: str | None = None
+    cadence_override_days: int | None = None
     notes: str | None = None
     last_contacted_at: datetime | None = None
 
@@ -130,9 +135,32 @@ class ExportableContact(Protocol):
     notes: str | None
     linkedin_url: str | None
     tags: tuple[str, ...]
+    warmth: Warmth
+    how_met: str | None
+    ask: str | None
+    why_them: str | None
+    cadence_override_days: int | None
 
 
 TRACKER_COLUMNS = ("name", "email", "company", "role", "category", "tie", "last contacted", "notes")
+EXPORT_COLUMNS = (
+    "Name",
+    "Emails",
+    "Phones",
+    "Company",
+    "Role",
+    "Category",
+    "Tie",
+    "Warmth",
+    "Tags",
+    "How Met",
+    "Ask",
+    "Why Them",
+    "Cadence Days",
+    "Last Contacted",
+    "Notes",
+    "LinkedIn",
+)
 
 
 def parse_tracker_csv(text: str) -> ParsedFile:
@@ -153,11 +181,19 @@ def parse_tracker_csv(text: str) -> ParsedFile:
                 ImportedContact(
                     row=number,
                     name=row["name"],
-                    emails=_present(row.get("email")),
+                    emails=_present(row.get("emails") or row.get("email")),
+                    phones=_present(row.get("phones") or row.get("phone"), separators=";"),
+                    linkedin_url=row.get("linkedin") or None,
                     company=row.get("company") or None,
                     role=row.get("role") or None,
                     category=_enum(Category, row.get("category"), Category.OTHER, "category"),
                     tie=_enum(Tie, row.get("tie"), Tie.WEAK, "tie"),
+                    warmth=_enum(Warmth, row.get("warmth"), Warmth.WARM, "warmth"),
+                    tags=_present(row.get("tags"), separators=";"),
+                    how_met=row.get("how met") or None,
+                    ask=row.get("ask") or None,
+                    why_them=row.get("why them") or None,
+                    cadence_override_days=_days(row.get("cadence days")),
                     notes=row.get("notes") or None,
                     last_contacted_at=_moment(row.get("last contacted")),
                 )
@@ -171,22 +207,26 @@ def tracker_csv(contacts: Iterable[ExportableContact]) -> str:
     """The tracker layout, ready for a spreadsheet (and for importing again)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        ["Name", "Email", "Company", "Role", "Category", "Tie", "Last Contacted", "Notes", "LinkedIn", "Tags"]
-    )
+    writer.writerow(EXPORT_COLUMNS)
     for contact in contacts:
         writer.writerow(
             [
                 contact.name,
-                contact.emails[0] if contact.emails else "",
+                ";".join(contact.emails),
+                ";".join(contact.phones),
                 contact.company or "",
                 contact.role or "",
                 contact.category.value,
                 contact.tie.value,
-                contact.last_interaction_at.date().isoformat() if contact.last_interaction_at else "",
+                contact.warmth.value,
+                ";".join(contact.tags),
+                contact.how_met or "",
+                contact.ask or "",
+                contact.why_them or "",
+                contact.cadence_override_days or "",
+                contact.last_interaction_at.isoformat() if contact.last_interaction_at else "",
                 contact.notes or "",
                 contact.linkedin_url or "",
-                ";".join(contact.tags),
             ]
         )
     return out.getvalue()
@@ -211,8 +251,20 @@ def _text(value: str | None) -> str | None:
     return value.strip() or None if value else None
 
 
-def _present(value: str | None) -> tuple[str, ...]:
-    return tuple(part.strip() for part in (value or "").replace(";", ",").split(",") if part.strip())
+def _present(value: str | None, *, separators: str = ";,") -> tuple[str, ...]:
+    text = value or ""
+    for separator in separators[1:]:
+        text = text.replace(separator, separators[0])
+    return tuple(part.strip() for part in text.split(separators[0]) if part.strip())
+
+
+def _days(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise _BadCell(f"{value!r} is not a whole number of days", "cadence days") from None
 
 
 E = TypeVar("E", bound=StrEnum)
