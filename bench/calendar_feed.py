@@ -120,7 +120,7 @@ def naive(feed: Feed, follow_ups: list[FollowUpItem], reminders: list[ReminderIt
     calendar.add("x-wr-calname", feed.name)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
-    zone = ZoneInfo(feed.timezone)
+    zone = ZoneInfo(feed.timezone or "UTC")
     for item in follow_ups:
         event = icalendar.Event()
         event.add("uid", f"follow-up-{item.id}@keepwarm")

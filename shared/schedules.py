@@ -14,12 +14,14 @@ a proportional target: ``ceil(times * days left / days in the period)``, at leas
 created on a Friday asks for 2 that week, not 3.
 
 Days are local dates: an instant becomes a date in the owner's zone (``local_date``), so a week
-that contains a DST change still has exactly seven days.
+that contains a DST change still has exactly seven days. An owner may start their day later than
+midnight (``day_start``, up to 06:00): a meetup that ends at 00:30 still counts for the evening
+it began.
 """
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.vocabulary import ScheduleKind
@@ -70,8 +72,22 @@ def zone(name: str) -> ZoneInfo:
         raise InvalidSchedule(f"{name!r} is not an IANA time zone", field="timezone") from None
 
 
-def local_date(instant: datetime, timezone: str) -> date:
-    return instant.astimezone(zone(timezone)).date()
+MIDNIGHT = time(0)
+LATEST_DAY_START = time(6)
+
+
+def local_date(instant: datetime, timezone: str, day_start: time = MIDNIGHT) -> date:
+    """The owner's day ``instant`` belongs to: its local date, or the day before when it falls
+    before ``day_start``."""
+    local = instant.astimezone(zone(timezone))
+    return local.date() - timedelta(days=1) if local.time() < day_start else local.date()
+
+
+def day_begins(day: date, timezone: str, day_start: time = MIDNIGHT) -> datetime:
+    """The instant ``day`` begins for the owner (``day_start`` local; after a DST gap, its end)."""
+    tz = zone(timezone)
+    moment = datetime.combine(day, day_start, tz)
+    return moment.astimezone(ZoneInfo("UTC")).astimezone(tz)
 
 
 def period_containing(schedule: Schedule, start_date: date, day: date) -> Period | None:

@@ -8,7 +8,7 @@ from pydantic_settings import SettingsConfigDict
 
 from services.habits.adapters import db
 from services.habits.adapters.http import habits_router, install_error_handlers
-from services.habits.adapters.kafka_in import interaction_handler
+from services.habits.adapters.kafka_in import interaction_handler, preferences_handler
 from services.habits.adapters.kafka_out import SOURCE
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
@@ -58,5 +58,14 @@ def bootstrap(
         inbox=db.inbox,
         handler=interaction_handler(uow=uow, clock=clock),
         description="Logged, edited and deleted interactions earn or take back automatic check-ins.",
+    )
+    runtime.consume(
+        name="habits.preferences",
+        topic=topics.notifier,
+        sessions=sessions,
+        inbox=db.inbox,
+        handler=preferences_handler(uow=uow, clock=clock),
+        description="The owner's time zone and day start: new habits take them, habits without a zone of "
+        "their own move with them.",
     )
     return runtime

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from services.habits.domain.changes import Change, ChangeKind
 from services.habits.domain.credit import InteractionFacts
-from services.habits.domain.model import CheckIn, Habit
+from services.habits.domain.model import CheckIn, Habit, OwnerSettings
 from shared.errors import DomainError
 from shared.schedules import Period, local_date, periods_between
 from shared.vocabulary import CheckInSource, Tie
@@ -51,7 +51,15 @@ class InteractionMemory(Protocol):
     ) -> None: ...
 
 
+class OwnerSettingsStore(Protocol):
+    async def get(self, owner_id: str) -> OwnerSettings | None: ...
+    async def put(self, owner_id: str, settings: OwnerSettings) -> None: ...
+
+
 class UnitOfWork(Protocol):
+    @property
+    def owners(self) -> OwnerSettingsStore: ...
+
     @property
     def habits(self) -> HabitRepository: ...
     @property
@@ -75,11 +83,23 @@ def new_id() -> str:
 async def create_habit(
     *, uow: UnitOfWorkFactory, owner_id: str, fields: dict[str, Any], now: datetime
 ) -> Habit:
+    """A new habit: in the owner's zone unless ``fields`` names one, counting days the way the
+    owner's day starts."""
     fields = dict(fields)
-    if fields.get("start_date") is None:
-        fields["start_date"] = local_date(now, fields["timezone"]) if "timezone" in fields else now.date()
-    habit = Habit(id=new_id(), owner_id=owner_id, created_at=now, updated_at=now, **fields)
     async with uow() as work:
+        owner = await work.owners.get(owner_id) or OwnerSettings()
+        if fields.get("timezone") is None:
+            fields["timezone"], fields["zone_is_owners"] = owner.timezone, True
+        if fields.get("start_date") is None:
+            fields["start_date"] = local_date(now, fields["timezone"], owner.day_start)
+        habit = Habit(
+            id=new_id(),
+            owner_id=owner_id,
+            created_at=now,
+            updated_at=now,
+            day_start=owner.day_start,
+            **fields,
+        )
         await work.habits.add(habit)
         await work.publish(Change(ChangeKind.HABIT_CREATED, habit, now, now))
         await work.commit()
@@ -116,7 +136,7 @@ async def pause_habit(
     """Pause from ``since`` (default: today in the owner's zone): rest days neither count nor break."""
     async with uow() as work:
         habit = await _habit(work, owner_id, habit_id)
-        habit.pause(since=since or local_date(now, habit.timezone), now=now)
+        habit.pause(since=since or habit.today(now), now=now)
         await work.habits.save(habit)
         await work.publish(Change(ChangeKind.HABIT_PAUSED, habit, now, now))
         await work.commit()
@@ -127,7 +147,7 @@ async def resume_habit(*, uow: UnitOfWorkFactory, owner_id: str, habit_id: str, 
     """End the running pause: today counts again."""
     async with uow() as work:
         habit = await _habit(work, owner_id, habit_id)
-        habit.resume(last_paused_day=local_date(now, habit.timezone) - timedelta(days=1), now=now)
+        habit.resume(last_paused_day=habit.today(now) - timedelta(days=1), now=now)
         await work.habits.save(habit)
         await work.publish(Change(ChangeKind.HABIT_RESUMED, habit, now, now))
         await work.commit()
@@ -151,7 +171,7 @@ async def check_in(
     only on a day that counts."""
     async with uow() as work:
         habit = await _habit(work, owner_id, habit_id)
-        today = local_date(now, habit.timezone)
+        today = habit.today(now)
         day = day or today
         if day > today:
             raise DomainError("a check-in cannot be for a future day", field="date")
@@ -271,7 +291,7 @@ async def credit_interaction(
     }
     for habit in await work.habits.of_owner(owner_id=owner_id, include_archived=False):
         rule = habit.credit_rule
-        day = local_date(facts.occurred_at, habit.timezone)
+        day = local_date(facts.occurred_at, habit.timezone, habit.day_start)
         deserved = not facts.deleted and rule is not None and rule.matches(facts) and habit.counts_on(day)
         existing = credited.get(habit.id)
         if existing is not None and (not deserved or existing.local_date != day):
@@ -296,7 +316,7 @@ async def credit_interaction(
 
 
 def _range(habit: Habit, first: date | None, last: date | None, now: datetime) -> tuple[date, date]:
-    last = last or local_date(now, habit.timezone)
+    last = last or habit.today(now)
     first = first or last - timedelta(days=27)
     if last < first:
         raise DomainError("'to' is before 'from'", field="to")
@@ -310,3 +330,16 @@ async def _habit(work: UnitOfWork, owner_id: str, habit_id: str) -> Habit:
     if habit is None:
         raise NotFound("habit")
     return habit
+
+
+async def follow_owner_settings(
+    *, work: UnitOfWork, owner_id: str, settings: OwnerSettings, now: datetime
+) -> None:
+    """The owner set their zone or day start: remember them for new habits, and move the habits
+    that follow the owner's zone (and every habit's day start) with them."""
+    await work.owners.put(owner_id, settings)
+    for habit in await work.habits.of_owner(owner_id=owner_id, include_archived=False):
+        changed = habit.follow_owner(timezone=settings.timezone, day_start=settings.day_start, now=now)
+        if changed:
+            await work.habits.save(habit)
+            await work.publish(Change(ChangeKind.HABIT_UPDATED, habit, now, now, changed=changed))

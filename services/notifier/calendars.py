@@ -149,7 +149,7 @@ async def create_feed(
     owner_id: str,
     name: str,
     include: frozenset[Include],
-    timezone: str,
+    timezone: str | None,
     reminder_time: time,
     now: datetime,
 ) -> IssuedFeed:
@@ -237,7 +237,9 @@ async def current_feed(
 
 
 async def render(*, uow: CalendarWorkFactory, feed: Feed) -> str:
+    """The feed's text; times in descriptions are in the feed's zone, else the owner's."""
     async with uow() as work:
+        chosen = (await work.nudges.preferences([feed.owner_id])).get(feed.owner_id, Preferences())
         follow_ups = (
             await work.calendar.follow_up_items(owner_id=feed.owner_id)
             if Include.FOLLOW_UPS in feed.include
@@ -248,16 +250,22 @@ async def render(*, uow: CalendarWorkFactory, feed: Feed) -> str:
             if Include.HABITS in feed.include
             else []
         )
-    return render_feed(FeedView(feed.name, feed.timezone, feed.reminder_time), follow_ups, reminders)
+    view = FeedView(feed.name, feed.timezone or chosen.timezone, feed.reminder_time)
+    return render_feed(view, follow_ups, reminders)
 
 
 async def follow_up_download(
-    *, uow: CalendarWorkFactory, owner_id: str, follow_up_id: str, timezone: str
+    *, uow: CalendarWorkFactory, owner_id: str, follow_up_id: str, timezone: str | None
 ) -> str:
-    """One open follow-up as an .ics file; NotFound if it is not the owner's or not open."""
-    zone(timezone)
+    """One open follow-up as an .ics file, times in ``timezone`` (default: the owner's);
+    NotFound if it is not the owner's or not open."""
+    if timezone is not None:
+        zone(timezone)
     async with uow() as work:
         items = await work.calendar.follow_up_items(owner_id=owner_id, follow_up_id=follow_up_id)
+        timezone = (
+            timezone or (await work.nudges.preferences([owner_id])).get(owner_id, Preferences()).timezone
+        )
     if not items:
         raise NotFound("follow-up")
     return render_follow_up(items[0], timezone)
@@ -278,8 +286,10 @@ async def remind_follow_ups(*, uow: CalendarWorkFactory, now: datetime, batch: i
         preferences = await work.nudges.preferences({owner for owner, _ in found})
         nudges, settled = [], []
         for owner_id, item in found:
-            timezone = preferences.get(owner_id, Preferences()).timezone
-            due_day, today = local_date(item.due_at, timezone), local_date(now, timezone)
+            chosen = preferences.get(owner_id, Preferences())
+            timezone = chosen.timezone
+            due_day = local_date(item.due_at, timezone, chosen.day_start)
+            today = local_date(now, timezone, chosen.day_start)
             if due_day > today:
                 continue  # tomorrow where the owner lives: look again then
             settled.append(item.id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
+from services.notifier.calendars import FeedRevisions
 from services.notifier.delivery import NotFound, NudgeStore, enqueue, save_preferences
 from services.notifier.domain.nudges import NudgeKind, Preferences, prompt_nudge
 from services.notifier.domain.prompts import (
@@ -19,6 +20,7 @@ from services.notifier.domain.prompts import (
     snooze,
 )
 from shared.contracts.base import EventData
+from shared.contracts.notifier import PreferencesChanged
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class PromptStore(Protocol):
 class PromptWork(Protocol):
     @property
     def prompts(self) -> PromptStore: ...
+
+    @property
+    def calendar(self) -> FeedRevisions: ...
 
     @property
     def nudges(self) -> NudgeStore: ...
@@ -153,13 +158,27 @@ async def _change(
 async def update_preferences(
     *, uow: PromptWorkFactory, owner_id: str, preferences: Preferences, now: datetime
 ) -> None:
-    """Store the owner's preferences; a new cadence moves the due moments of their prompts."""
+    """Store the owner's preferences; a new cadence moves the due moments of their prompts, a
+    new zone or day start is announced to the other services."""
     async with uow() as work:
         before = (await work.nudges.preferences([owner_id])).get(owner_id, Preferences())
         await save_preferences(work=work, owner_id=owner_id, preferences=preferences, now=now)
         if before.cadence != preferences.cadence:
             owned = [p.contact_id for p in await work.prompts.of_owner(owner_id)]
             await follow_contacts(work=work, contact_ids=owned, now=now)
+        if (before.timezone, before.day_start) != (preferences.timezone, preferences.day_start):
+            await work.calendar.touch([owner_id], now=now)  # feeds without a zone of their own change
+            await work.publish_all(
+                [
+                    PreferencesChanged(
+                        owner_id=owner_id,
+                        occurred_at=now,
+                        recorded_at=now,
+                        timezone=preferences.timezone,
+                        day_start=preferences.day_start,
+                    )
+                ]
+            )
         await work.commit()
 
 

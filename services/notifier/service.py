@@ -19,7 +19,6 @@ from services.notifier.domain.announcements import (
 from services.notifier.domain.nudges import at_risk_nudge, milestone_nudge
 from services.notifier.domain.streaks import PeriodResult, Streaks, period_results, streaks
 from services.notifier.domain.strength import strength
-from shared.schedules import local_date
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ async def refresh(
         return {}
     habits = await work.projection.habits(habit_ids=touched)
     states = await work.projection.states(habit_ids=touched)
-    todays = {habit_id: _today(habit, now) for habit_id, habit in habits.items()}
+    todays = {habit_id: habit.today(now) for habit_id, habit in habits.items()}
     starts = {
         habit_id: states.get(habit_id, StreakState()).resume_from(
             version=habit.version, earliest_change=touched[habit_id], today=todays[habit_id]
@@ -213,7 +212,7 @@ async def overview(*, uow: UnitOfWorkFactory, owner_id: str, now: datetime) -> l
         counts = await work.projection.counts(after=dict.fromkeys((habit.id for habit in habits), None))
     views = []
     for habit in habits:
-        today = _today(habit, now)
+        today = habit.today(now)
         results = period_results(habit.plan, counts.get(habit.id, {}), today)
         views.append(
             StreakView(
@@ -224,8 +223,3 @@ async def overview(*, uow: UnitOfWorkFactory, owner_id: str, now: datetime) -> l
             )
         )
     return views
-
-
-def _today(habit: TrackedHabit, now: datetime) -> date:
-    """The owner's local day, never before the habit started."""
-    return max(local_date(now, habit.timezone), habit.plan.start_date)

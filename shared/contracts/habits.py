@@ -45,6 +45,10 @@ class HabitSnapshot(BaseModel):
     measure: HabitMeasure = Field(description="What the habit counts.")
     schedule: Schedule
     timezone: str = Field(description="The owner's IANA time zone, e.g. Europe/Berlin.")
+    day_start: time = Field(
+        default=time(0),
+        description="When the owner's day starts (local): earlier moments count for the day before.",
+    )
     reminder_time: time | None = Field(default=None, description="Local time of day to remind.")
     start_date: date
     pauses: tuple[PausePeriod, ...] = ()

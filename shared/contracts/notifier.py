@@ -1,6 +1,7 @@
-"""Events of the notifier, on the notifier stream: what happened to a student's streaks."""
+"""Events of the notifier, on the notifier stream: what happened to a student's streaks and
+nudges, and the settings of theirs that the other services follow."""
 
-from datetime import date
+from datetime import date, time
 from typing import ClassVar
 
 from pydantic import Field
@@ -71,3 +72,21 @@ class NudgeFailed(NudgeEvent):
 
     event_type: ClassVar[str] = "keepwarm.nudge.failed.v1"
     reason: str = Field(description="The last error, without addresses or secrets.")
+
+
+class PreferencesChanged(EventData):
+    """The owner's time zone or the time their day starts changed: the one place a student sets
+    them, followed by every service (habits without a zone of their own move with it)."""
+
+    stream: ClassVar[Stream] = Stream.NOTIFIER
+    event_type: ClassVar[str] = "keepwarm.preferences.changed.v1"
+    timezone: str = Field(min_length=1, max_length=64, description="The owner's IANA time zone.")
+    day_start: time = Field(
+        le=time(6),
+        description="When the owner's day starts (local, 00:00 to 06:00): earlier moments count for "
+        "the day before.",
+    )
+
+    @property
+    def subject(self) -> str:
+        return self.owner_id

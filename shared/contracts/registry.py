@@ -24,6 +24,7 @@ from shared.contracts.habits import (
 from shared.contracts.notifier import (
     NudgeFailed,
     NudgeSent,
+    PreferencesChanged,
     StreakBroken,
     StreakExtended,
     StreakMilestoneReached,
@@ -54,6 +55,7 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         StreakBroken,
         NudgeSent,
         NudgeFailed,
+        PreferencesChanged,
     )
 }
 

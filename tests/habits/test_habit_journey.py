@@ -19,6 +19,7 @@ from tests.api import Api
 from tests.contacts.conftest import contacts_api
 from tests.habits.conftest import habits_api
 from tests.kafka_io import header, read_topic, write_topic
+from tests.notifier.conftest import notifier_api
 
 
 async def started(api: Api, stack: AsyncExitStack, *, consume: bool) -> None:
@@ -136,3 +137,34 @@ async def test_an_interaction_checks_habits_in_once_and_its_deletion_takes_it_ba
     assert check_ins == 2  # the redelivered event earned nothing more
     # contact added, interaction logged (its copy has the same id), interaction deleted
     assert processed == 3
+
+
+async def test_the_zone_set_once_on_the_notifier_reaches_the_habits_service(
+    new_postgres_database: Callable[[], Awaitable[str]], kafka_settings: KafkaSettings, topics: Topics
+) -> None:
+    """Preferences on the notifier, over real Kafka: the habits service then gives a new habit the
+    owner's zone and moves the habits that follow it."""
+    notifier_db, habits_db = await new_postgres_database(), await new_postgres_database()
+    async with AsyncExitStack() as stack:
+        notifier = await stack.enter_async_context(notifier_api(notifier_db, kafka_settings))
+        habits = await stack.enter_async_context(habits_api(habits_db, kafka_settings))
+        await started(notifier, stack, consume=False)
+        await started(habits, stack, consume=True)
+        me_n, me_h = notifier.as_owner("student-8"), habits.as_owner("student-8")
+        body = {"name": "One outreach a day", "schedule": {"kind": "daily"}}
+        early = (await habits.client.post("/v1/habits", json=body, headers=me_h)).json()
+        assert early["timezone"] == "UTC"
+
+        chosen = {"timezone": "Australia/Adelaide", "day_start": "04:00"}
+        assert (await notifier.client.patch("/v1/preferences", json=chosen, headers=me_n)).status_code == 200
+        moved = decoded(await read_topic(kafka_settings.bootstrap_servers, topics.habits, count=2))
+        later = (await habits.client.post("/v1/habits", json=body, headers=me_h)).json()
+
+    assert isinstance(moved[1], contract.HabitUpdated)
+    assert (moved[1].habit.id, moved[1].habit.timezone) == (early["id"], "Australia/Adelaide")
+    assert moved[1].habit.day_start.isoformat() == "04:00:00"
+    assert (later["timezone"], later["day_start"], later["zone_is_owners"]) == (
+        "Australia/Adelaide",
+        "04:00:00",
+        True,
+    )

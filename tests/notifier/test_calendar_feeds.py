@@ -213,3 +213,24 @@ async def test_the_access_log_never_shows_a_token(api: Api, caplog: pytest.LogCa
     assert lines[0].startswith("GET /calendars/[redacted].ics 200 ")
     assert lines[1].startswith("GET /calendars/[redacted].icsx 404 ")
     assert all(token[6:] not in line for line in caplog.text.splitlines())
+
+
+async def test_a_feed_without_a_zone_of_its_own_writes_times_in_the_owners(api: Api) -> None:
+    await seed(api)
+    feed = await new_feed(api, name="Mine", include=["follow_ups"])
+    assert feed["timezone"] is None
+    before = await api.client.get(path_of(feed))
+    assert "(UTC)" in str(parse(before.text).walk("VEVENT")[0]["DESCRIPTION"])
+    moved = await api.client.patch(
+        "/v1/preferences", json={"timezone": "Asia/Kolkata"}, headers=api.as_owner(OWNER)
+    )
+    assert moved.status_code == 200
+    after = await api.client.get(path_of(feed), headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200  # the zone changed what the feed says: a new version
+    description = str(parse(after.text).walk("VEVENT")[0]["DESCRIPTION"])
+    assert "Proposed times: Thu 12 Mar 2026 19:30 (Asia/Kolkata)" in description
+    download = await api.client.get(
+        f"/v1/follow-ups/{parse(after.text).walk('VEVENT')[0]['UID'].split('-', 2)[2].split('@')[0]}.ics",
+        headers=api.as_owner(OWNER),
+    )
+    assert "(Asia/Kolkata)" in str(parse(download.text).walk("VEVENT")[0]["DESCRIPTION"])

@@ -2,6 +2,7 @@
 PostgreSQL: prompts follow the contacts stream, snooze, dismiss, politeness and its reset,
 preferences and channels (a test send to a real SMTP server), bad input, owner scoping."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -378,3 +379,29 @@ async def test_a_url_apprise_refuses_is_refused_with_its_reason(api: Api) -> Non
     assert "pass" not in text
     listed = (await api.client.get("/v1/preferences", headers=api.as_owner(OWNER))).json()["channels"]
     assert listed == []
+
+
+async def test_the_owners_zone_and_day_start_are_set_once_and_announced(api: Api) -> None:
+    owner = api.as_owner(OWNER)
+
+    async def announced() -> list[dict[str, Any]]:
+        async with api.runtime.engine.connect() as connection:
+            rows = await connection.execute(
+                select(db.outbox.c.data, db.outbox.c.key)
+                .where(db.outbox.c.type == "keepwarm.preferences.changed.v1")
+                .order_by(db.outbox.c.id)
+            )
+            return [{**json.loads(data), "key": key} for data, key in rows.all()]
+
+    late = await api.client.patch("/v1/preferences", json={"day_start": "07:00"}, headers=owner)
+    assert late.status_code == 422
+    assert "day_start" in late.text
+    chosen = await api.client.patch(
+        "/v1/preferences", json={"timezone": "America/Chicago", "day_start": "03:30"}, headers=owner
+    )
+    assert chosen.status_code == 200, chosen.text
+    assert (chosen.json()["timezone"], chosen.json()["day_start"]) == ("America/Chicago", "03:30:00")
+    same = await api.client.patch("/v1/preferences", json={"daily_limit": 5}, headers=owner)
+    assert same.status_code == 200
+    [event] = await announced()
+    assert (event["timezone"], event["day_start"], event["key"]) == ("America/Chicago", "03:30:00", OWNER)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     insert,
     select,
     update,
@@ -23,11 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.habits.adapters.kafka_out import event_of
 from services.habits.domain.changes import Change
 from services.habits.domain.credit import CreditRule
-from services.habits.domain.model import CheckIn, Habit, Pause
+from services.habits.domain.model import CheckIn, Habit, OwnerSettings, Pause
 from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
 from shared.db.inbox import inbox_table
 from shared.db.outbox import outbox_table
+from shared.db.statements import dialect_insert
 from shared.db.types import UTCDateTime
 from shared.db.unit_of_work import SessionUnitOfWork
 from shared.schedules import Schedule
@@ -56,6 +58,8 @@ habits = Table(
     Column("schedule", JSON, nullable=False),
     Column("timezone", String(64), nullable=False),
     Column("reminder_time", String(8)),
+    Column("day_start", String(8), nullable=False, server_default="00:00"),
+    Column("zone_is_owners", Boolean, nullable=False, server_default=false()),
     Column("start_date", Date, nullable=False),
     Column("rule", JSON),
     Column("pauses", JSON, nullable=False),
@@ -82,6 +86,15 @@ check_ins = Table(
     Index("ix_check_ins_owner_interaction", "owner_id", "interaction_id"),
 )
 
+owner_settings = Table(
+    "owner_settings",
+    metadata,
+    Column("owner_id", String(128), primary_key=True),
+    Column("timezone", String(64), nullable=False),
+    Column("day_start", String(8), nullable=False),
+    comment="Each owner's zone and day start, from their preferences on the notifier stream",
+)
+
 interaction_versions = Table(
     "interaction_versions",
     metadata,
@@ -90,6 +103,32 @@ interaction_versions = Table(
     Column("version", Integer, nullable=False),
     Column("tie_before", String(16), nullable=False),
 )
+
+
+class SqlOwnerSettings:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, owner_id: str) -> OwnerSettings | None:
+        found = (
+            await self._session.execute(
+                select(owner_settings.c.timezone, owner_settings.c.day_start).where(
+                    owner_settings.c.owner_id == owner_id
+                )
+            )
+        ).first()
+        return None if found is None else OwnerSettings(found[0], time.fromisoformat(found[1]))
+
+    async def put(self, owner_id: str, settings: OwnerSettings) -> None:
+        values = {
+            "timezone": settings.timezone,
+            "day_start": settings.day_start.isoformat(timespec="minutes"),
+        }
+        await self._session.execute(
+            dialect_insert(self._session, owner_settings)
+            .values(owner_id=owner_id, **values)
+            .on_conflict_do_update(index_elements=[owner_settings.c.owner_id], set_=values)
+        )
 
 
 class SqlHabits:
@@ -208,11 +247,13 @@ class SqlInteractionMemory:
 class SqlUnitOfWork(SessionUnitOfWork):
     """One transaction over the habits tables; published changes go to the outbox in it."""
 
+    owners: SqlOwnerSettings
     habits: SqlHabits
     check_ins: SqlCheckIns
     interactions: SqlInteractionMemory
 
     def bind(self, session: AsyncSession) -> None:
+        self.owners = SqlOwnerSettings(session)
         self.habits = SqlHabits(session)
         self.check_ins = SqlCheckIns(session)
         self.interactions = SqlInteractionMemory(session)
@@ -236,6 +277,8 @@ def habit_row(habit: Habit) -> dict[str, Any]:
             "weekdays": list(habit.schedule.weekdays),
         },
         "timezone": habit.timezone,
+        "day_start": habit.day_start.isoformat(timespec="minutes"),
+        "zone_is_owners": habit.zone_is_owners,
         "reminder_time": habit.reminder_time.isoformat(timespec="minutes") if habit.reminder_time else None,
         "start_date": habit.start_date,
         "rule": None
@@ -272,6 +315,8 @@ def habit_from_row(row: Any) -> Habit:
             weekdays=tuple(schedule["weekdays"]),
         ),
         timezone=row["timezone"],
+        day_start=time.fromisoformat(row["day_start"]),
+        zone_is_owners=row["zone_is_owners"],
         reminder_time=time.fromisoformat(row["reminder_time"]) if row["reminder_time"] else None,
         start_date=row["start_date"],
         rule=None

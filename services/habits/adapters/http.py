@@ -59,8 +59,10 @@ class HabitIn(HabitFields):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     measure: HabitMeasure = HabitMeasure.FREE_FORM
     schedule: ScheduleIn
-    timezone: Annotated[str, Field(min_length=1, max_length=64)] = Field(
-        description="IANA zone, e.g. Europe/Berlin."
+    timezone: Annotated[str, Field(min_length=1, max_length=64)] | None = Field(
+        default=None,
+        description="IANA zone, e.g. Europe/Berlin. Default: the owner's (their preferences on the "
+        "notifier), which the habit then follows when it changes.",
     )
     start_date: date | None = Field(default=None, description="Default: today in that zone.")
 
@@ -101,6 +103,10 @@ class HabitOut(BaseModel):
     measure: HabitMeasure
     schedule: ScheduleIn
     timezone: str
+    zone_is_owners: bool = Field(description="The habit follows the owner's zone (it has none of its own).")
+    day_start: time = Field(
+        description="When the owner's day starts: earlier moments count for the day before."
+    )
     reminder_time: time | None
     start_date: date
     rule: RuleOut | None = Field(description="The rule in force (the measure's default if none was set).")
@@ -145,6 +151,8 @@ def habit_out(habit: Habit) -> HabitOut:
             weekdays=list(habit.schedule.weekdays),
         ),
         timezone=habit.timezone,
+        zone_is_owners=habit.zone_is_owners,
+        day_start=habit.day_start,
         reminder_time=habit.reminder_time,
         start_date=habit.start_date,
         rule=None

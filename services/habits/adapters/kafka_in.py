@@ -1,4 +1,5 @@
-"""What the habits service consumes: interactions from the contacts stream become check-ins."""
+"""What the habits service consumes: interactions from the contacts stream become check-ins; the
+owner's zone and day start come from their preferences on the notifier stream."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -8,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.habits import service
 from services.habits.adapters.db import SqlUnitOfWork
 from services.habits.domain.credit import InteractionFacts
+from services.habits.domain.model import OwnerSettings
 from shared.contracts.base import EventData
 from shared.contracts.contacts import InteractionDeleted, InteractionEvent
+from shared.contracts.notifier import PreferencesChanged
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.consumer import Handler
 
@@ -35,6 +38,22 @@ def interaction_handler(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[],
             owner_id=event.owner_id,
             facts=facts,
             event_id=envelope.id,
+            now=clock(),
+        )
+
+    return handle
+
+
+def preferences_handler(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> Handler:
+    """The owner's new zone or day start; the notifier's other events need nothing here."""
+
+    async def handle(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
+        if not isinstance(event, PreferencesChanged):
+            return
+        await service.follow_owner_settings(
+            work=uow().within(session),
+            owner_id=event.owner_id,
+            settings=OwnerSettings(event.timezone, event.day_start),
             now=clock(),
         )
 

@@ -19,6 +19,7 @@ def habit_snapshot(habit: Habit) -> contract.HabitSnapshot:
             weekdays=habit.schedule.weekdays,
         ),
         timezone=habit.timezone,
+        day_start=habit.day_start,
         reminder_time=habit.reminder_time,
         start_date=habit.start_date,
         pauses=tuple(contract.PausePeriod(start=pause.start, end=pause.end) for pause in habit.pauses),

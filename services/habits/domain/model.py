@@ -6,8 +6,17 @@ from typing import Any
 
 from services.habits.domain.credit import DEFAULT_RULES, CreditRule
 from shared.errors import DomainError, InvalidTransition
-from shared.schedules import InvalidSchedule, Schedule, period_containing, zone
+from shared.schedules import MIDNIGHT, InvalidSchedule, Schedule, local_date, period_containing, zone
 from shared.vocabulary import CheckInSource, HabitMeasure
+
+
+@dataclass(frozen=True)
+class OwnerSettings:
+    """The owner's time zone and the time their day starts, set once in their preferences (the
+    habits service learns them from the notifier stream); UTC and midnight until then."""
+
+    timezone: str = "UTC"
+    day_start: time = MIDNIGHT
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,10 @@ class Habit:
     pauses: tuple[Pause, ...] = ()
     archived: bool = False
     version: int = 1
+    day_start: time = time(0)
+    """When the owner's day starts (their preference): earlier moments count for the day before."""
+    zone_is_owners: bool = False
+    """The habit has no zone of its own: it follows the owner's (their preference)."""
 
     EDITABLE = (
         "name",
@@ -80,12 +93,34 @@ class Habit:
         if unknown:
             raise DomainError(f"cannot edit {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
         candidate = replace(self, **changes)
+        if "timezone" in changes:
+            candidate.zone_is_owners = False  # a zone chosen for this habit is its own from now on
         changed = tuple(name for name in changes if getattr(candidate, name) != getattr(self, name))
+        self.zone_is_owners = candidate.zone_is_owners
         if changed:
             for name in changed:
                 setattr(self, name, getattr(candidate, name))
             self._touch(now)
         return changed
+
+    def follow_owner(self, *, timezone: str, day_start: time, now: datetime) -> tuple[str, ...]:
+        """Take the owner's new settings: their day start always, their zone unless the habit has
+        its own; returns what changed."""
+        changed = []
+        if self.zone_is_owners and timezone != self.timezone:
+            zone(timezone)
+            self.timezone = timezone
+            changed.append("timezone")
+        if day_start != self.day_start:
+            self.day_start = day_start
+            changed.append("day_start")
+        if changed and not self.archived:
+            self._touch(now)
+        return tuple(changed)
+
+    def today(self, now: datetime) -> date:
+        """The owner's day at ``now``, in the habit's zone."""
+        return local_date(now, self.timezone, self.day_start)
 
     def pause(self, *, since: date, now: datetime) -> None:
         self._require_active()

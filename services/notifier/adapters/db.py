@@ -64,6 +64,7 @@ habits = Table(
     Column("owner_id", String(128), nullable=False, index=True),
     Column("name", String(200), nullable=False),
     Column("timezone", String(64), nullable=False),
+    Column("day_start", Time, nullable=False, server_default="00:00:00"),
     Column("schedule", JSON, nullable=False),
     Column("start_date", Date, nullable=False),
     Column("pauses", JSON, nullable=False),
@@ -174,7 +175,7 @@ calendar_feeds = Table(
     Column("owner_id", String(128), nullable=False, index=True),
     Column("name", String(100), nullable=False),
     Column("include", JSON, nullable=False),
-    Column("timezone", String(64), nullable=False),
+    Column("timezone", String(64), comment="null: the owner's zone"),
     Column("reminder_time", Time, nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True, comment="SHA-256 of the token"),
     Column("token_hint", String(16), nullable=False, comment="prefix and last characters, to recognise it"),
@@ -220,6 +221,7 @@ preferences = Table(
     metadata,
     Column("owner_id", String(128), primary_key=True),
     Column("timezone", String(64), nullable=False),
+    Column("day_start", Time, nullable=False, server_default="00:00:00"),
     Column("quiet_start", Time, nullable=False),
     Column("quiet_end", Time, nullable=False),
     Column("daily_limit", Integer, nullable=False),
@@ -754,6 +756,7 @@ class SqlNudges:
         return {
             row["owner_id"]: Preferences(
                 timezone=row["timezone"],
+                day_start=row["day_start"],
                 quiet=QuietHours(row["quiet_start"], row["quiet_end"]),
                 daily_limit=row["daily_limit"],
                 digest=row["digest"],
@@ -769,6 +772,7 @@ class SqlNudges:
         row = {
             "owner_id": owner_id,
             "timezone": chosen.timezone,
+            "day_start": chosen.day_start,
             "quiet_start": chosen.quiet.start,
             "quiet_end": chosen.quiet.end,
             "daily_limit": chosen.daily_limit,
@@ -1022,6 +1026,7 @@ def _habit_row(habit: TrackedHabit) -> dict[str, Any]:
         "owner_id": habit.owner_id,
         "name": habit.name,
         "timezone": habit.timezone,
+        "day_start": habit.day_start,
         "schedule": {
             "kind": schedule.kind.value,
             "times": schedule.times,
@@ -1059,6 +1064,7 @@ def _habit(row: Any) -> TrackedHabit:
         archived=row["archived"],
         version=row["version"],
         changed_at=row["changed_at"],
+        day_start=row["day_start"],
     )
 
 

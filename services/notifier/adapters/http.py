@@ -78,7 +78,9 @@ class FeedIn(BaseModel):
     include: list[Include] = Field(
         default=[Include.FOLLOW_UPS, Include.HABITS], description="What the feed shows."
     )
-    timezone: str = Field(default="UTC", description="IANA zone for times written in descriptions.")
+    timezone: str | None = Field(
+        default=None, description="IANA zone for times written in descriptions; default: the owner's."
+    )
     reminder_time: time = Field(default=time(18, 0), description="Local time of day of habit reminders.")
 
 
@@ -86,7 +88,7 @@ class FeedOut(BaseModel):
     id: str
     name: str
     include: list[Include]
-    timezone: str
+    timezone: str | None = Field(description="None: the owner's zone, as set in their preferences.")
     reminder_time: time
     token_hint: str = Field(description="Prefix and last characters of the secret, to tell feeds apart.")
     created_at: datetime
@@ -168,7 +170,9 @@ def feeds_router(
     async def follow_up_ics(
         follow_up_id: str,
         owner_id: Owner,
-        timezone: Annotated[str, Query(description="IANA zone for times in the description")] = "UTC",
+        timezone: Annotated[
+            str | None, Query(description="IANA zone for times in the description; default: the owner's")
+        ] = None,
     ) -> Response:
         body = await calendars.follow_up_download(
             uow=uow, owner_id=owner_id, follow_up_id=follow_up_id, timezone=timezone
@@ -189,9 +193,9 @@ def calendar_router(*, uow: CalendarWorkFactory) -> APIRouter:
     """The feed URL itself: no login (calendar apps send none); the token is the credential."""
     router = APIRouter(tags=["calendar feeds"])
 
-    @router.api_route(
+    @router.head("/calendars/{token}.ics", include_in_schema=False)
+    @router.get(
         "/calendars/{token}.ics",
-        methods=["GET", "HEAD"],
         summary="A calendar feed (webcal subscription); HEAD answers the same headers",
         response_class=Response,
         responses={200: {"content": {"text/calendar": {}}}, 304: {"description": "Not modified"}},

@@ -3,7 +3,7 @@ owner is nudged (preferences, channels with a test send, the delivery log)."""
 
 import datetime as dt
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -132,7 +132,10 @@ def channel_out(channel: Channel) -> ChannelOut:
 
 
 class PreferencesOut(BaseModel):
-    timezone: str
+    timezone: str = Field(description="The owner's zone: the default of every habit, feed and message.")
+    day_start: time = Field(
+        description="When the owner's day starts; earlier moments count for the day before."
+    )
     quiet_hours: QuietHoursIO
     daily_limit: int
     digest: DigestIO
@@ -143,7 +146,16 @@ class PreferencesOut(BaseModel):
 class PreferencesIn(BaseModel):
     """Fields left out keep their value."""
 
-    timezone: str | None = Field(default=None, max_length=64, description="IANA zone, e.g. Europe/Berlin.")
+    timezone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="IANA zone, e.g. Europe/Berlin: set once here, the default of habits, feeds, messages.",
+    )
+    day_start: time | None = Field(
+        default=None,
+        description="When the day starts, 00:00 to 06:00 (a meetup ending after midnight counts for the "
+        "evening it began).",
+    )
     quiet_hours: QuietHoursIO | None = None
     daily_limit: int | None = Field(default=None, ge=LIMITS["daily_limit"][0], le=LIMITS["daily_limit"][1])
     digest: DigestIO | None = None
@@ -154,6 +166,7 @@ def preferences_out(chosen: Preferences, channels: list[Channel]) -> Preferences
     cadence = {**DEFAULT_CADENCE, **chosen.cadence}
     return PreferencesOut(
         timezone=chosen.timezone,
+        day_start=chosen.day_start,
         quiet_hours=QuietHoursIO(start=chosen.quiet.start, end=chosen.quiet.end),
         daily_limit=chosen.daily_limit,
         digest=DigestIO(enabled=chosen.digest, time=chosen.digest_time),
@@ -173,6 +186,7 @@ def merged(chosen: Preferences, body: PreferencesIn) -> Preferences:
         cadence = {tie: days for tie, days in wanted.items() if days != DEFAULT_CADENCE[tie]}
     return Preferences(
         timezone=body.timezone or chosen.timezone,
+        day_start=body.day_start if body.day_start is not None else chosen.day_start,
         quiet=QuietHours(body.quiet_hours.start, body.quiet_hours.end) if body.quiet_hours else chosen.quiet,
         daily_limit=body.daily_limit or chosen.daily_limit,
         digest=body.digest.enabled if body.digest else chosen.digest,

@@ -40,6 +40,7 @@ def tracked(owner_id: str, snapshot: HabitSnapshot, recorded_at: datetime | None
         archived=snapshot.archived,
         version=snapshot.version,
         changed_at=recorded_at,
+        day_start=snapshot.day_start,
     )
 
 

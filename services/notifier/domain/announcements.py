@@ -28,6 +28,7 @@ from services.notifier.domain.streaks import (
     settle,
     streaks,
 )
+from shared.schedules import day_begins, local_date
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,12 @@ class TrackedHabit:
     archived: bool
     version: int
     changed_at: datetime | None = None
+    day_start: time = time(0)
+    """When the owner's day starts: the period in progress closes then, not at midnight."""
+
+    def today(self, now: datetime) -> date:
+        """The owner's day at ``now``, never before the habit started."""
+        return max(local_date(now, self.timezone, self.day_start), self.plan.start_date)
 
 
 @dataclass(frozen=True)
@@ -106,13 +113,11 @@ def announce(before: StreakState, now: Streaks, results: list[PeriodResult]) -> 
 
 
 def next_check(habit: TrackedHabit, now: Streaks) -> datetime | None:
-    """The instant the period in progress closes (local midnight after its last day)."""
+    """The instant the period in progress closes: the start of the owner's day after its last."""
     if now.in_progress is None or habit.archived:
         return None
-    midnight = datetime.combine(
-        now.in_progress.period.end + timedelta(days=1), time(0), ZoneInfo(habit.timezone)
-    )
-    return midnight.astimezone(ZoneInfo("UTC"))
+    closes = day_begins(now.in_progress.period.end + timedelta(days=1), habit.timezone, habit.day_start)
+    return closes.astimezone(ZoneInfo("UTC"))
 
 
 def risk_check(habit: TrackedHabit, now: Streaks) -> datetime | None:

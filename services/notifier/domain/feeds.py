@@ -34,7 +34,8 @@ class Feed:
     owner_id: str
     name: str
     include: frozenset[Include]
-    timezone: str
+    timezone: str | None
+    """The zone of times written in descriptions; None: the owner's (their preferences)."""
     reminder_time: time
     token_hint: str
     version: int
@@ -65,14 +66,15 @@ def plausible_token(token: str) -> bool:
     return token.startswith(TOKEN_PREFIX) and 40 <= len(token) <= 80
 
 
-def checked_settings(name: str, include: frozenset[Include], timezone: str) -> str:
+def checked_settings(name: str, include: frozenset[Include], timezone: str | None) -> str:
     """Validate a feed's settings; returns the name without surrounding spaces."""
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise DomainError(f"a feed name has 1 to {MAX_NAME} characters", field="name")
     if not include:
         raise DomainError("a feed includes follow-ups, habits or both", field="include")
-    zone(timezone)
+    if timezone is not None:
+        zone(timezone)
     return name
 
 

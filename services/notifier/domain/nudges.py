@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from services.notifier.domain.prompts import QuietHours, Suggestion, next_allowed
 from shared.errors import DomainError
-from shared.schedules import zone
+from shared.schedules import LATEST_DAY_START, zone
 from shared.vocabulary import Tie
 
 MAX_ATTEMPTS = 5
@@ -66,6 +66,9 @@ class Preferences:
     """How an owner wants to be nudged."""
 
     timezone: str = "UTC"
+    """The owner's zone: set here once, the default of every habit, feed and message."""
+    day_start: time = time(0)
+    """When the owner's day starts (up to 06:00): a meetup ending at 00:30 counts for the evening."""
     quiet: QuietHours = field(default_factory=QuietHours)
     daily_limit: int = 3
     digest: bool = False
@@ -80,6 +83,8 @@ LIMITS = {"daily_limit": (1, 50), "cadence": (1, 730)}
 def checked(preferences: Preferences) -> Preferences:
     """The preferences, or DomainError (InvalidSchedule for the zone) naming the field at fault."""
     zone(preferences.timezone)
+    if preferences.day_start > LATEST_DAY_START:
+        raise DomainError("the day starts at 06:00 at the latest", field="day_start")
     low, high = LIMITS["daily_limit"]
     if not low <= preferences.daily_limit <= high:
         raise DomainError(f"between {low} and {high} nudges a day", field="daily_limit")
