@@ -94,10 +94,10 @@ async def test_the_csv_export_reads_back_as_a_tracker(api: Api) -> None:
     me, other = api.as_owner("student-1"), api.as_owner("student-2")
     await api.client.post("/v1/imports/csv", content=TRACKER.encode(), headers=me)
     full = {
-        "name": "Katherine Johnson",
-        "emails": ["kj@example.org", "katherine@example.com"],
+        "name": "Annie Easley",
+        "emails": ["annie@example.org", "easley@example.com"],
         "phones": ["+1 555 0100", "+1 555 0199"],
-        "linkedin_url": "https://www.linkedin.com/in/katherine-johnson",
+        "linkedin_url": "https://www.linkedin.com/in/annie-easley",
         "company": "NASA, Langley",
         "role": "Mathematician",
         "category": "mentor",
