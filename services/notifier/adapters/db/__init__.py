@@ -1,0 +1,80 @@
+"""The notifier database, one module per feature: the habits projection and streaks, the contacts
+projection and calendar feeds, prompts, and delivery; all tables in ``tables``; and the unit of
+work over them."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.notifier.adapters.db.calendars import SqlCalendar
+from services.notifier.adapters.db.delivery import SqlNudges
+from services.notifier.adapters.db.prompts import SqlPrompts
+from services.notifier.adapters.db.streaks import SqlProjection
+from services.notifier.adapters.db.tables import (
+    calendar_feeds,
+    calendar_revisions,
+    channels,
+    check_ins,
+    contacts,
+    follow_ups,
+    habits,
+    inbox,
+    interactions,
+    metadata,
+    nudge_attempts,
+    nudges,
+    outbox,
+    preferences,
+    prompts,
+    streaks,
+)
+from services.notifier.adapters.kafka_out import event_of
+from services.notifier.domain.announcements import Announcement, TrackedHabit
+from shared.contracts.base import EventData
+from shared.db.unit_of_work import SessionUnitOfWork
+from shared.time import utc_now
+
+__all__ = [
+    "SqlUnitOfWork",
+    "calendar_feeds",
+    "calendar_revisions",
+    "channels",
+    "check_ins",
+    "contacts",
+    "follow_ups",
+    "habits",
+    "inbox",
+    "interactions",
+    "metadata",
+    "nudge_attempts",
+    "nudges",
+    "outbox",
+    "preferences",
+    "prompts",
+    "streaks",
+]
+
+
+class SqlUnitOfWork(SessionUnitOfWork):
+    projection: SqlProjection
+    calendar: SqlCalendar
+    prompts: SqlPrompts
+    nudges: SqlNudges
+
+    def __init__(self, *args: Any, clock: Callable[[], datetime] = utc_now, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+
+    def bind(self, session: AsyncSession) -> None:
+        self.projection = SqlProjection(session)
+        self.calendar = SqlCalendar(session)
+        self.prompts = SqlPrompts(session)
+        self.nudges = SqlNudges(session)
+
+    def event_of(self, change: tuple[TrackedHabit, Announcement] | EventData) -> EventData:
+        if isinstance(change, EventData):
+            return change
+        habit, announcement = change
+        return event_of(habit, announcement, now=self._clock())
