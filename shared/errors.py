@@ -9,5 +9,9 @@ class DomainError(ValueError):
         self.field = field
 
 
+class NotFound(LookupError):
+    """No such entity for this owner (another owner's ids are simply not found: 404, never 403)."""
+
+
 class InvalidTransition(DomainError):
     """The entity is not in a state that allows the change (e.g. completing a cancelled follow-up)."""

@@ -12,14 +12,10 @@ from typing import Any, Generic, Protocol, TypeVar
 from services.contacts.domain.changes import Change, ChangeKind
 from services.contacts.domain.imports import ImportedContact, ParsedFile, RowError
 from services.contacts.domain.model import Contact, FollowUp, Interaction
-from shared.errors import DomainError
+from shared.errors import DomainError, NotFound
 from shared.vocabulary import Category, FollowUpStatus, Tie, Warmth
 
 T = TypeVar("T")
-
-
-class NotFound(LookupError):
-    """No such entity for this owner (it may exist for another: callers answer 404 either way)."""
 
 
 @dataclass(frozen=True)

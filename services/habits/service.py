@@ -10,15 +10,11 @@ from typing import Any, Protocol
 from services.habits.domain.changes import Change, ChangeKind
 from services.habits.domain.credit import InteractionFacts
 from services.habits.domain.model import CheckIn, Habit, OwnerSettings
-from shared.errors import DomainError
+from shared.errors import DomainError, NotFound
 from shared.schedules import Period, local_date, periods_between
 from shared.vocabulary import CheckInSource, Tie
 
 MAX_HISTORY_DAYS = 400
-
-
-class NotFound(LookupError):
-    """No such entity for this owner."""
 
 
 class HabitRepository(Protocol):

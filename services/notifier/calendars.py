@@ -29,12 +29,9 @@ from services.notifier.domain.feeds import (
 )
 from services.notifier.domain.nudges import NudgeKind, Preferences, follow_up_nudge
 from shared.contracts.contacts import ContactSnapshot, FollowUpSnapshot, InteractionSnapshot
+from shared.errors import NotFound
 from shared.schedules import local_date, zone
 from shared.vocabulary import FollowUpStatus
-
-
-class NotFound(LookupError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -26,14 +26,10 @@ from services.notifier.domain.nudges import (
 )
 from shared.contracts.base import EventData
 from shared.contracts.notifier import NudgeFailed, NudgeSent
-from shared.errors import DomainError
+from shared.errors import DomainError, NotFound
 from shared.schedules import local_date
 
 MAX_CHANNELS = 10
-
-
-class NotFound(LookupError):
-    pass
 
 
 class InvalidChannel(DomainError):

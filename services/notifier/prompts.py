@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from services.notifier.calendars import FeedRevisions
-from services.notifier.delivery import NotFound, NudgeStore, enqueue, save_preferences
+from services.notifier.delivery import NudgeStore, enqueue, save_preferences
 from services.notifier.domain.nudges import NudgeKind, Preferences, prompt_nudge
 from services.notifier.domain.prompts import (
     Person,
@@ -21,6 +21,7 @@ from services.notifier.domain.prompts import (
 )
 from shared.contracts.base import EventData
 from shared.contracts.notifier import PreferencesChanged
+from shared.errors import NotFound
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from services.notifier.domain.prompts import (
     Person,
     Prompt,
     PromptStatus,
-    QuietHours,
     Suggestion,
     SuggestionKind,
     Touch,
@@ -33,6 +32,7 @@ from services.notifier.domain.prompts import (
     reset,
     snooze,
 )
+from services.notifier.domain.quiet_hours import QuietHours
 from shared.errors import DomainError, InvalidTransition
 from shared.vocabulary import Category, Direction, Tie
 

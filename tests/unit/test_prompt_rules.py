@@ -5,16 +5,15 @@ from zoneinfo import ZoneInfo
 
 from services.notifier.domain.prompts import (
     Person,
-    QuietHours,
     SuggestionKind,
     Touch,
     cadence,
     due_at,
     held_back,
-    next_allowed,
     suggest,
     unanswered,
 )
+from services.notifier.domain.quiet_hours import QuietHours, next_allowed
 from shared.vocabulary import Category, Direction, Outcome, Tie
 
 ADDED = datetime(2026, 1, 5, 12, tzinfo=UTC)

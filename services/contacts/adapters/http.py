@@ -15,9 +15,9 @@ from services.contacts import service
 from services.contacts.adapters.db import ConcurrentUpdate
 from services.contacts.domain import imports, vcard
 from services.contacts.domain.model import Contact, FollowUp, Interaction
-from services.contacts.service import ContactQuery, ImportReport, NotFound, UnitOfWorkFactory
+from services.contacts.service import ContactQuery, ImportReport, UnitOfWorkFactory
 from shared import http
-from shared.errors import DomainError, InvalidTransition
+from shared.errors import DomainError, InvalidTransition, NotFound
 from shared.vocabulary import (
     Category,
     Direction,

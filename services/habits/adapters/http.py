@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.habits import service
 from services.habits.domain.credit import CreditRule
 from services.habits.domain.model import CheckIn, Habit
-from services.habits.service import NotFound, PeriodProgress, UnitOfWorkFactory
+from services.habits.service import PeriodProgress, UnitOfWorkFactory
 from shared import http
-from shared.errors import DomainError, InvalidTransition
+from shared.errors import DomainError, InvalidTransition, NotFound
 from shared.schedules import InvalidSchedule, Schedule
 from shared.vocabulary import (
     Category,

@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from services.notifier import calendars, delivery, service
-from services.notifier.calendars import CalendarWorkFactory, FeedVersion, IssuedFeed, NotFound
+from services.notifier import calendars, service
+from services.notifier.calendars import CalendarWorkFactory, FeedVersion, IssuedFeed
 from services.notifier.domain.feeds import MAX_NAME, Feed, Include
 from services.notifier.domain.streaks import Outcome, PeriodResult
 from services.notifier.service import StreakView, UnitOfWorkFactory
 from shared import http
-from shared.errors import DomainError, InvalidTransition
+from shared.errors import DomainError, InvalidTransition, NotFound
 from shared.schedules import InvalidSchedule
 
 
@@ -239,7 +239,7 @@ def not_modified(request: Request, version: FeedVersion) -> bool:
 def install_error_handlers(app: FastAPI) -> None:
     http.install_error_handlers(
         app,
-        not_found=(NotFound, delivery.NotFound),
+        not_found=(NotFound,),
         conflict=(InvalidTransition,),
         unprocessable=(DomainError, InvalidSchedule),
     )

@@ -12,7 +12,8 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from services.notifier import delivery, prompts
 from services.notifier.delivery import Attempt, Sender, StoredNudge
 from services.notifier.domain.nudges import LIMITS, Channel, Preferences
-from services.notifier.domain.prompts import PromptStatus, QuietHours, SuggestionKind
+from services.notifier.domain.prompts import PromptStatus, SuggestionKind
+from services.notifier.domain.quiet_hours import QuietHours
 from services.notifier.prompts import PromptView, PromptWorkFactory
 from shared.cadence import DEFAULT_CADENCE_DAYS as DEFAULT_CADENCE
 from shared.vocabulary import Tie

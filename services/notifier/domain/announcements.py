@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from services.notifier.domain.nudges import AT_RISK_TIME
 from services.notifier.domain.streaks import (
     Checkpoint,
     HabitPlan,
@@ -72,6 +71,10 @@ class StreakState:
         if through is not None and self.plan_version == version and through < min(earliest_change, today):
             return self.checkpoint
         return Checkpoint()
+
+
+AT_RISK_TIME = time(18, 0)
+"""Local time, on the last day of a habit's period, of the reminder that it is still to do."""
 
 
 class Kind(StrEnum):

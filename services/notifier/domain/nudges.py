@@ -24,7 +24,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from services.notifier.domain.prompts import QuietHours, Suggestion, next_allowed
+from services.notifier.domain.prompts import Suggestion
+from services.notifier.domain.quiet_hours import QuietHours, next_allowed
 from shared.errors import DomainError
 from shared.schedules import LATEST_DAY_START, zone
 from shared.vocabulary import Tie
@@ -32,8 +33,6 @@ from shared.vocabulary import Tie
 MAX_ATTEMPTS = 5
 PAUSE_AFTER = 5
 LONGEST_BACKOFF = timedelta(hours=6)
-AT_RISK_TIME = time(18, 0)
-"""Local time, on the last day of a habit's period, of the reminder that it is still to do."""
 
 
 class NudgeKind(StrEnum):

@@ -15,8 +15,7 @@ previous one for the same contact, and rotates through the tags.
 
 **Politeness.** After two outbound touches in a row that got no answer, the contact is held
 until they answer (an inbound interaction, or an outcome that shows a reply) or the owner resets
-it. Nudges wait out the owner's
-quiet hours, in the owner's zone (DST included), and at most ``daily_limit`` go out per local day.
+it. Nudges about it wait out the owner's quiet hours (``quiet_hours.py``) and daily limit.
 
 **A prompt's life.** Each contact has one prompt at a time, for the cycle that ends with the next
 interaction: logging one moves the due moment, which resolves the prompt and opens the next cycle
@@ -27,9 +26,8 @@ becomes due (``wake_at``), so a redelivered event or a second instance nudges no
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from shared import cadence as cadences
 from shared.cadence import DEFAULT_CADENCE_DAYS as DEFAULT_CADENCE
@@ -190,45 +188,6 @@ def _options(person: Person, previous: Suggestion | None) -> list[Suggestion]:
         Suggestion(SuggestionKind.CHECK_IN, f"Send {name} a short note: what has changed for them lately?")
     )
     return options
-
-
-@dataclass(frozen=True)
-class QuietHours:
-    """Local times between which nothing is sent; ``start`` after ``end`` spans midnight."""
-
-    start: time = time(21, 0)
-    end: time = time(8, 0)
-
-    def contains(self, local: time) -> bool:
-        if self.start == self.end:
-            return False
-        if self.start < self.end:
-            return self.start <= local < self.end
-        return local >= self.start or local < self.end
-
-
-def next_allowed(moment: datetime, zone: str, quiet: QuietHours) -> datetime:
-    """``moment`` if it is outside quiet hours in ``zone``, else when they end (local wall time,
-    so DST shifts the instant, not the hour)."""
-    tz = ZoneInfo(zone)
-    local = moment.astimezone(tz)
-    if not quiet.contains(local.time().replace(tzinfo=None)):
-        return moment
-    day = local.date() if local.time() < quiet.end else local.date() + timedelta(days=1)
-    return _wall(day, quiet.end, tz)
-
-
-def _wall(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """The instant of a local wall time; in a DST gap, the first instant after it."""
-    candidate = datetime.combine(day, at, tz)
-    back = candidate.astimezone(ZoneInfo("UTC")).astimezone(tz)
-    if back.replace(tzinfo=None) != candidate.replace(tzinfo=None):
-        return candidate.astimezone(ZoneInfo("UTC")).astimezone(tz)
-    return candidate
-
-
-def within_daily_limit(sent_today: int, limit: int) -> bool:
-    return sent_today < limit
 
 
 class PromptStatus(StrEnum):

@@ -21,7 +21,7 @@ from services.notifier.adapters.db.tables import (
 )
 from services.notifier.delivery import Attempt, StoredNudge
 from services.notifier.domain.nudges import UNCOUNTED, Channel, Nudge, NudgeKind, NudgeStatus, Preferences
-from services.notifier.domain.prompts import QuietHours
+from services.notifier.domain.quiet_hours import QuietHours
 from shared.db.statements import claim_due, dialect_insert
 from shared.vocabulary import Tie
 
