@@ -31,7 +31,6 @@ from services.notifier import calendars
 from services.notifier.adapters import db
 from services.notifier.adapters.kafka_in import tracked
 from services.notifier.bootstrap import NotifierSettings, bootstrap
-from services.notifier.calendars import ContactSeen, FollowUpSeen, InteractionSeen
 from services.notifier.domain.calendar import (
     FOLLOW_UP_MINUTES,
     REMINDER_MINUTES,
@@ -45,6 +44,7 @@ from services.notifier.domain.calendar import (
     rrule,
 )
 from services.notifier.domain.feeds import Feed
+from services.notifier.projection import ContactSeen, FollowUpSeen, InteractionSeen, apply_contacts
 from shared.auth import DEVELOPMENT_SECRET, mint_token
 from shared.contracts import habits as habit_contract
 from shared.db.engine import create_engine, session_factory
@@ -66,7 +66,7 @@ async def seed(runtime_url: str, follow_ups: int, habits: int) -> None:
     sessions = session_factory(engine)
     work = db.SqlUnitOfWork(sessions, outbox=db.outbox, topic="bench", source="/bench")
     async with work:
-        await calendars.project(
+        await apply_contacts(
             work=work,
             contacts=[
                 ContactSeen(OWNER, NOW, contact(f"c{n}", name=f"Contact {n}")) for n in range(follow_ups)

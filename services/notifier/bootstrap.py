@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from services.notifier import calendars, delivery, prompts, service
+from services.notifier import delivery, scheduler
 from services.notifier.adapters import db
 from services.notifier.adapters.apprise_out import AppriseSender
 from services.notifier.adapters.http import (
@@ -65,18 +65,11 @@ def bootstrap(
         return db.SqlUnitOfWork(sessions, outbox=db.outbox, topic=topics.notifier, source=SOURCE, clock=clock)
 
     async def closed_periods() -> int:
-        return await service.refresh_closed_periods(uow=uow, now=clock())
+        return await scheduler.period_turn(uow=uow, now=clock())
 
     async def nudges() -> None:
-        """Due prompts and reminders become nudges, digests bundle the waiting ones, and what is
-        due goes out (each step claims its rows, so instances share the work)."""
-        await prompts.wake_due(uow=uow, now=clock())
-        await calendars.remind_follow_ups(uow=uow, now=clock())
-        await service.remind_at_risk(uow=uow, now=clock())
-        await delivery.send_digests(uow=uow, now=clock())
-        await delivery.deliver(
-            uow=uow, sender=sender, now=clock(), retry_base=timedelta(seconds=settings.retry_base_s)
-        )
+        retry_base = timedelta(seconds=settings.retry_base_s)
+        await scheduler.nudge_turn(uow=uow, sender=sender, now=clock(), retry_base=retry_base)
 
     owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
     runtime = assemble(

@@ -1,12 +1,11 @@
-"""Calendar use cases: keep the notifier's copy of contacts, interactions and follow-ups from the
-contacts stream, serve each owner's feeds (create, rotate, revoke, render), and remind owners of
-the follow-ups due today."""
+"""Calendar use cases: serve each owner's feeds (create, rotate, revoke, render) from the
+projections, and remind owners of the follow-ups due today."""
 
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
-from typing import Protocol
+from typing import Protocol, Self
 
 from services.notifier.delivery import Nudging, enqueue
 from services.notifier.domain.calendar import (
@@ -27,35 +26,9 @@ from services.notifier.domain.feeds import (
     token_hash,
     token_hint,
 )
-from services.notifier.domain.nudges import NudgeKind, Preferences, follow_up_nudge
-from shared.contracts.contacts import ContactSnapshot, FollowUpSnapshot, InteractionSnapshot
+from services.notifier.domain.nudges import Preferences, follow_up_nudge
 from shared.errors import NotFound
 from shared.schedules import local_date, zone
-from shared.vocabulary import FollowUpStatus
-
-
-@dataclass(frozen=True)
-class Seen:
-    """A snapshot from the contacts stream, with its owner and when it was recorded."""
-
-    owner_id: str
-    recorded_at: datetime
-
-
-@dataclass(frozen=True)
-class ContactSeen(Seen):
-    contact: ContactSnapshot
-
-
-@dataclass(frozen=True)
-class InteractionSeen(Seen):
-    interaction: InteractionSnapshot
-    deleted: bool
-
-
-@dataclass(frozen=True)
-class FollowUpSeen(Seen):
-    follow_up: FollowUpSnapshot
 
 
 class FeedRevisions(Protocol):
@@ -65,19 +38,6 @@ class FeedRevisions(Protocol):
 
 
 class CalendarStore(FeedRevisions, Protocol):
-    async def put_contacts(self, seen: Sequence[ContactSeen]) -> set[str]:
-        """Newest version wins; returns the owners whose stored rows changed (so for the other
-        ``put_*``)."""
-        ...
-
-    async def put_interactions(self, seen: Sequence[InteractionSeen]) -> set[str]:
-        """Newest version wins; a deleted interaction stays deleted."""
-        ...
-
-    async def put_follow_ups(self, seen: Sequence[FollowUpSeen]) -> set[str]:
-        """Newest version wins."""
-        ...
-
     async def add_feed(self, feed: Feed, *, token_hash: str) -> None: ...
     async def update_feed(self, feed: Feed, *, token_hash: str | None = None) -> None: ...
     async def feeds_of(self, *, owner_id: str) -> list[Feed]: ...
@@ -108,29 +68,11 @@ class CalendarWork(Nudging, Protocol):
     def calendar(self) -> CalendarStore: ...
 
     async def commit(self) -> None: ...
-    async def __aenter__(self) -> "CalendarWork": ...
+    async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
 
 
 CalendarWorkFactory = Callable[[], CalendarWork]
-
-
-async def project(
-    *,
-    work: CalendarWork,
-    contacts: Sequence[ContactSeen],
-    interactions: Sequence[InteractionSeen],
-    follow_ups: Sequence[FollowUpSeen],
-    now: datetime,
-) -> None:
-    """Take a batch of the contacts stream into the projection; the feeds of owners whose stored
-    rows changed get a new revision (a redelivered or stale event changes none)."""
-    changed = await work.calendar.put_contacts(contacts)
-    changed |= await work.calendar.put_interactions(interactions)
-    changed |= await work.calendar.put_follow_ups(follow_ups)
-    await work.calendar.touch(changed, now=now)
-    closed = [s.follow_up.id for s in follow_ups if s.follow_up.status is not FollowUpStatus.OPEN]
-    await work.nudges.cancel(kind=NudgeKind.FOLLOW_UP, subject_ids=closed)
 
 
 @dataclass(frozen=True)

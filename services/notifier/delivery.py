@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, Self
 
 from services.notifier.domain.nudges import (
     DIGESTIBLE,
@@ -137,7 +137,7 @@ class Nudging(Protocol):
 class NudgeWork(Nudging, Protocol):
     async def publish_all(self, changes: Sequence[EventData]) -> None: ...
     async def commit(self) -> None: ...
-    async def __aenter__(self) -> "NudgeWork": ...
+    async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
 
 

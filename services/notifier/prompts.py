@@ -4,7 +4,7 @@ snooze, dismiss and reset prompts, apply an owner's cadence, and wake due prompt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, Self
 
 from services.notifier.calendars import FeedRevisions
 from services.notifier.delivery import NudgeStore, enqueue, save_preferences
@@ -63,7 +63,7 @@ class PromptWork(Protocol):
 
     async def publish_all(self, changes: Sequence[EventData]) -> None: ...
     async def commit(self) -> None: ...
-    async def __aenter__(self) -> "PromptWork": ...
+    async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
 
 

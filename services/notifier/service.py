@@ -4,7 +4,7 @@ stream, recompute streaks when it changes or when a period closes, and announce 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, Self
 
 from services.notifier.calendars import FeedRevisions
 from services.notifier.delivery import NudgeStore, enqueue
@@ -79,7 +79,7 @@ class UnitOfWork(Protocol):
 
     async def publish_all(self, changes: Sequence[tuple[TrackedHabit, Announcement]]) -> None: ...
     async def commit(self) -> None: ...
-    async def __aenter__(self) -> "UnitOfWork": ...
+    async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
 
 

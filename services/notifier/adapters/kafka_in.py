@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notifier import calendars, prompts, service
+from services.notifier import service
 from services.notifier.adapters.db import SqlUnitOfWork
-from services.notifier.calendars import ContactSeen, FollowUpSeen, InteractionSeen
 from services.notifier.domain.announcements import TrackedHabit
 from services.notifier.domain.streaks import HabitPlan
+from services.notifier.projection import ContactSeen, FollowUpSeen, InteractionSeen, apply_contacts
 from services.notifier.service import CheckInRecord
 from shared.contracts.base import EventData
 from shared.contracts.contacts import ContactEvent, FollowUpEvent, InteractionDeleted, InteractionEvent
@@ -72,14 +72,12 @@ def habit_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], dateti
 
 
 def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> BatchHandler:
-    """Translate a batch of contacts-stream events into the calendar projection, then bring the
-    prompts of the contacts it named up to date."""
+    """Translate a batch of contacts-stream events into the projecting use case."""
 
     async def apply(session: AsyncSession, events: Sequence[EventData]) -> None:
         found = [event for event in events if isinstance(event, ContactEvent)]
-        work = uow().within(session)
-        await calendars.project(
-            work=work,
+        await apply_contacts(
+            work=uow().within(session),
             contacts=[ContactSeen(e.owner_id, e.recorded_at, e.contact) for e in found],
             interactions=[
                 InteractionSeen(e.owner_id, e.recorded_at, e.interaction, isinstance(e, InteractionDeleted))
@@ -93,6 +91,5 @@ def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], date
             ],
             now=clock(),
         )
-        await prompts.follow_contacts(work=work, contact_ids={e.contact.id for e in found}, now=clock())
 
     return apply

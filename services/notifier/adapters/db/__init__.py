@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifier.adapters.db.calendars import SqlCalendar
 from services.notifier.adapters.db.delivery import SqlNudges
+from services.notifier.adapters.db.projection import SqlContactsProjection
 from services.notifier.adapters.db.prompts import SqlPrompts
 from services.notifier.adapters.db.streaks import SqlProjection
 from services.notifier.adapters.db.tables import (
@@ -59,6 +60,7 @@ __all__ = [
 
 class SqlUnitOfWork(SessionUnitOfWork):
     projection: SqlProjection
+    contacts: SqlContactsProjection
     calendar: SqlCalendar
     prompts: SqlPrompts
     nudges: SqlNudges
@@ -69,6 +71,7 @@ class SqlUnitOfWork(SessionUnitOfWork):
 
     def bind(self, session: AsyncSession) -> None:
         self.projection = SqlProjection(session)
+        self.contacts = SqlContactsProjection(session)
         self.calendar = SqlCalendar(session)
         self.prompts = SqlPrompts(session)
         self.nudges = SqlNudges(session)

@@ -1,7 +1,7 @@
 """The contacts projection (contacts, interactions, follow-ups from the contacts stream), calendar
 feeds and the revisions their ETags follow."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,86 +23,15 @@ from services.notifier.adapters.db.tables import (
     habits,
     interactions,
 )
-from services.notifier.calendars import ContactSeen, FollowUpSeen, InteractionSeen
 from services.notifier.domain.calendar import FollowUpItem, ReminderItem, sequence
 from services.notifier.domain.feeds import Feed, Include
-from shared.db.statements import dialect_insert, upsert_newest
+from shared.db.statements import dialect_insert
 from shared.vocabulary import FollowUpStatus
 
 
 class SqlCalendar:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-
-    async def put_contacts(self, seen: Sequence[ContactSeen]) -> set[str]:
-        return await upsert_newest(
-            self._session,
-            contacts,
-            [
-                {
-                    "id": s.contact.id,
-                    "owner_id": s.owner_id,
-                    "display_name": s.contact.display_name,
-                    "company": s.contact.company,
-                    "role": s.contact.role,
-                    "category": s.contact.category.value,
-                    "tie": s.contact.tie.value,
-                    "warmth": s.contact.warmth.value,
-                    "tags": list(s.contact.tags),
-                    "cadence_days": s.contact.cadence_days,
-                    "last_interaction_at": s.contact.last_interaction_at,
-                    "archived": s.contact.archived,
-                    "version": s.contact.version,
-                    "changed_at": s.recorded_at,
-                }
-                for s in seen
-            ],
-        )
-
-    async def put_interactions(self, seen: Sequence[InteractionSeen]) -> set[str]:
-        return await upsert_newest(
-            self._session,
-            interactions,
-            [
-                {
-                    "id": s.interaction.id,
-                    "owner_id": s.owner_id,
-                    "contact_id": s.interaction.contact_id,
-                    "kind": s.interaction.kind.value,
-                    "direction": s.interaction.direction.value,
-                    "occurred_at": s.interaction.occurred_at,
-                    "takeaway": s.interaction.takeaway,
-                    "outcome": s.interaction.outcome.value if s.interaction.outcome else None,
-                    "deleted": s.deleted,
-                    "version": s.interaction.version,
-                    "changed_at": s.recorded_at,
-                }
-                for s in seen
-            ],
-            terminal="deleted",
-        )
-
-    async def put_follow_ups(self, seen: Sequence[FollowUpSeen]) -> set[str]:
-        return await upsert_newest(
-            self._session,
-            follow_ups,
-            [
-                {
-                    "id": s.follow_up.id,
-                    "owner_id": s.owner_id,
-                    "contact_id": s.follow_up.contact_id,
-                    "interaction_id": s.follow_up.interaction_id,
-                    "title": s.follow_up.title,
-                    "due_at": s.follow_up.due_at,
-                    "proposed_times": [t.isoformat() for t in s.follow_up.proposed_times],
-                    "status": s.follow_up.status.value,
-                    "version": s.follow_up.version,
-                    "changed_at": s.recorded_at,
-                    "reminded": False,
-                }
-                for s in seen
-            ],
-        )
 
     async def touch(self, owner_ids: Collection[str], *, now: datetime) -> None:
         if not owner_ids:

@@ -1,0 +1,83 @@
+"""The contacts projection: the notifier's own copy of contacts, interactions and follow-ups,
+followed from the contacts stream. One consumer batch is one use case (:func:`apply_contacts`):
+the copy is stored (newest version wins), the feeds of owners whose rows changed get a new
+revision, reminders of closed follow-ups are cancelled, and the prompts of the contacts named
+are brought up to date, all in the batch's transaction."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from services.notifier.calendars import FeedRevisions
+from services.notifier.domain.nudges import NudgeKind
+from services.notifier.prompts import PromptWork, follow_contacts
+from shared.contracts.contacts import ContactSnapshot, FollowUpSnapshot, InteractionSnapshot
+from shared.vocabulary import FollowUpStatus
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A snapshot from the contacts stream, with its owner and when it was recorded."""
+
+    owner_id: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactSeen(Seen):
+    contact: ContactSnapshot
+
+
+@dataclass(frozen=True)
+class InteractionSeen(Seen):
+    interaction: InteractionSnapshot
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class FollowUpSeen(Seen):
+    follow_up: FollowUpSnapshot
+
+
+class ContactsProjection(Protocol):
+    async def put_contacts(self, seen: Sequence[ContactSeen]) -> set[str]:
+        """Newest version wins; returns the owners whose stored rows changed (so for the other
+        ``put_*``)."""
+        ...
+
+    async def put_interactions(self, seen: Sequence[InteractionSeen]) -> set[str]:
+        """Newest version wins; a deleted interaction stays deleted."""
+        ...
+
+    async def put_follow_ups(self, seen: Sequence[FollowUpSeen]) -> set[str]:
+        """Newest version wins."""
+        ...
+
+
+class ProjectionWork(PromptWork, Protocol):
+    @property
+    def contacts(self) -> ContactsProjection: ...
+
+    @property
+    def calendar(self) -> FeedRevisions: ...
+
+
+async def apply_contacts(
+    *,
+    work: ProjectionWork,
+    contacts: Sequence[ContactSeen],
+    interactions: Sequence[InteractionSeen],
+    follow_ups: Sequence[FollowUpSeen],
+    now: datetime,
+) -> None:
+    """Take a batch of the contacts stream into the projection and everything that follows it (a
+    redelivered or stale event changes nothing)."""
+    changed = await work.contacts.put_contacts(contacts)
+    changed |= await work.contacts.put_interactions(interactions)
+    changed |= await work.contacts.put_follow_ups(follow_ups)
+    await work.calendar.touch(changed, now=now)
+    closed = [s.follow_up.id for s in follow_ups if s.follow_up.status is not FollowUpStatus.OPEN]
+    await work.nudges.cancel(kind=NudgeKind.FOLLOW_UP, subject_ids=closed)
+    named = {s.contact.id for s in contacts}
+    await follow_contacts(work=work, contact_ids=named, now=now)
