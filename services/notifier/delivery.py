@@ -1,9 +1,8 @@
-"""Delivery use cases: an owner's preferences and channels, nudges queued once per key, daily
-digests, and sending through the channels with retries, backoff and pausing."""
+"""Delivery use cases: nudges queued once per key, daily digests, and sending through the
+owner's channels with retries, backoff and pausing."""
 
-import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, Self
 
@@ -18,7 +17,6 @@ from services.notifier.domain.nudges import (
     Preferences,
     backoff,
     channel_paused_nudge,
-    checked,
     digest,
     local_day_start,
     next_digest,
@@ -26,7 +24,7 @@ from services.notifier.domain.nudges import (
 )
 from shared.contracts.base import EventData
 from shared.contracts.notifier import NudgeFailed, NudgeSent
-from shared.errors import DomainError, NotFound
+from shared.errors import DomainError
 from shared.schedules import local_date
 
 MAX_CHANNELS = 10
@@ -167,7 +165,7 @@ def _routed(kind: NudgeKind, preferences: Preferences) -> NudgeStatus:
     return NudgeStatus.QUEUED if preferences.digest and kind in DIGESTIBLE else NudgeStatus.PENDING
 
 
-async def _route_unsent(work: Nudging, owner_id: str, now: datetime) -> None:
+async def route_unsent(work: Nudging, owner_id: str, now: datetime) -> None:
     """A channel to send through came: what was made without one goes out now (the delivery
     round applies quiet hours, the daily limit and expiry as for any nudge)."""
     preferences = _prefs(await work.nudges.preferences([owner_id]), owner_id)
@@ -182,107 +180,11 @@ async def _route_unsent(work: Nudging, owner_id: str, now: datetime) -> None:
         )
 
 
-# --- preferences and channels ----------------------------------------------------------------
-
-
-async def preferences_of(*, uow: NudgeWorkFactory, owner_id: str) -> tuple[Preferences, list[Channel]]:
-    async with uow() as work:
-        stored = await work.nudges.preferences([owner_id])
-        channels = await work.nudges.channels([owner_id], active=False)
-    return stored.get(owner_id, Preferences()), channels.get(owner_id, [])
-
-
-async def save_preferences(*, work: Nudging, owner_id: str, preferences: Preferences, now: datetime) -> None:
-    """Store checked preferences and plan the next digest; with the digest off, what waited for
-    it goes out on its own."""
-    checked(preferences)
-    await work.nudges.put_preferences(
-        owner_id,
-        preferences,
-        next_digest_at=next_digest(now, preferences) if preferences.digest else None,
-        now=now,
-    )
-    if not preferences.digest:
-        await _release(work, await work.nudges.queued(owner_id), now)
-
-
-async def _release(work: Nudging, queued: Sequence[StoredNudge], now: datetime) -> None:
-    """With the digest turned off, what waited for it goes out on its own."""
-    for stored in queued:
-        await work.nudges.settle(
-            stored, status=NudgeStatus.PENDING, attempts=stored.attempts, next_attempt_at=now, sent_at=None
-        )
-
-
-async def add_channel(
-    *, uow: NudgeWorkFactory, sender: Sender, owner_id: str, name: str, url: str, now: datetime
-) -> Channel:
-    kind, shown = sender.describe(url)
-    async with uow() as work:
-        existing = (await work.nudges.channels([owner_id], active=False)).get(owner_id, [])
-        if len(existing) >= MAX_CHANNELS:
-            raise DomainError(f"at most {MAX_CHANNELS} channels", field="url")
-        channel = Channel(
-            id=str(uuid.uuid4()),
-            owner_id=owner_id,
-            name=name,
-            kind=kind,
-            shown=shown,
-            url=url,
-            created_at=now,
-        )
-        await work.nudges.add_channel(channel)
-        await _route_unsent(work, owner_id, now)
-        await work.commit()
-    return channel
-
-
-async def remove_channel(*, uow: NudgeWorkFactory, owner_id: str, channel_id: str) -> None:
-    async with uow() as work:
-        await work.nudges.remove_channel(await _channel(work, owner_id, channel_id))
-        await work.commit()
-
-
-async def resume_channel(*, uow: NudgeWorkFactory, owner_id: str, channel_id: str, now: datetime) -> Channel:
-    """Use a paused channel again, its failure count forgotten."""
-    async with uow() as work:
-        channel = replace(await _channel(work, owner_id, channel_id), failures=0, paused_at=None)
-        await work.nudges.put_channels([channel])
-        await _route_unsent(work, owner_id, now)
-        await work.commit()
-    return channel
-
-
-async def test_channel(
-    *, uow: NudgeWorkFactory, sender: Sender, owner_id: str, channel_id: str, now: datetime
-) -> str | None:
-    """Send a test message now, whatever the quiet hours; returns the error, None if it went.
-    The attempt is recorded; a test neither pauses nor resumes the channel."""
-    async with uow() as work:
-        channel = await _channel(work, owner_id, channel_id)
-    error = await sender.send(
-        channel.url,
-        title="KeepWarm test message",
-        body=f"This channel ({channel.name}) receives your KeepWarm nudges.",
-    )
-    async with uow() as work:
-        await work.nudges.record([Attempt(None, owner_id, channel.id, 1, now, error)])
-        await work.commit()
-    return error
-
-
 async def attempts_of(
     *, uow: NudgeWorkFactory, owner_id: str, limit: int = 100
 ) -> list[tuple[Attempt, StoredNudge | None]]:
     async with uow() as work:
         return await work.nudges.attempts_of(owner_id=owner_id, limit=limit)
-
-
-async def _channel(work: NudgeWork, owner_id: str, channel_id: str) -> Channel:
-    for channel in (await work.nudges.channels([owner_id], active=False)).get(owner_id, []):
-        if channel.id == channel_id:
-            return channel
-    raise NotFound("channel")
 
 
 # --- the scheduler's part --------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol, Self
 
 from services.notifier.calendars import FeedRevisions
-from services.notifier.delivery import NudgeStore, enqueue, save_preferences
+from services.notifier.delivery import NudgeStore, enqueue
 from services.notifier.domain.nudges import NudgeKind, Preferences, prompt_nudge
 from services.notifier.domain.prompts import (
     Person,
@@ -20,7 +20,6 @@ from services.notifier.domain.prompts import (
     snooze,
 )
 from shared.contracts.base import EventData
-from shared.contracts.notifier import PreferencesChanged
 from shared.errors import NotFound
 
 
@@ -154,33 +153,6 @@ async def _change(
         await work.nudges.cancel(kind=NudgeKind.PROMPT, subject_ids=[contact_id])
         await work.commit()
     return PromptView(prompt, known.person, prompt.status(now))
-
-
-async def update_preferences(
-    *, uow: PromptWorkFactory, owner_id: str, preferences: Preferences, now: datetime
-) -> None:
-    """Store the owner's preferences; a new cadence moves the due moments of their prompts, a
-    new zone or day start is announced to the other services."""
-    async with uow() as work:
-        before = (await work.nudges.preferences([owner_id])).get(owner_id, Preferences())
-        await save_preferences(work=work, owner_id=owner_id, preferences=preferences, now=now)
-        if before.cadence != preferences.cadence:
-            owned = [p.contact_id for p in await work.prompts.of_owner(owner_id)]
-            await follow_contacts(work=work, contact_ids=owned, now=now)
-        if (before.timezone, before.day_start) != (preferences.timezone, preferences.day_start):
-            await work.calendar.touch([owner_id], now=now)  # feeds without a zone of their own change
-            await work.publish_all(
-                [
-                    PreferencesChanged(
-                        owner_id=owner_id,
-                        occurred_at=now,
-                        recorded_at=now,
-                        timezone=preferences.timezone,
-                        day_start=preferences.day_start,
-                    )
-                ]
-            )
-        await work.commit()
 
 
 async def wake_due(*, uow: PromptWorkFactory, now: datetime, batch: int = 500) -> int:

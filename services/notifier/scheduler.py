@@ -5,13 +5,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from services.notifier import calendars, delivery, prompts, service
+from services.notifier import calendars, delivery, prompts, streaks
 from services.notifier.domain.announcements import Announcement, TrackedHabit
 from shared.contracts.base import EventData
 
 
 class SchedulerWork(
-    prompts.PromptWork, calendars.CalendarWork, service.UnitOfWork, delivery.NudgeWork, Protocol
+    prompts.PromptWork, calendars.CalendarWork, streaks.UnitOfWork, delivery.NudgeWork, Protocol
 ):
     """A unit of work over every store the turn touches."""
 
@@ -32,7 +32,7 @@ async def nudge_turn(
     what is due goes out. The order matters: a nudge made in this turn can go out in it."""
     await prompts.wake_due(uow=uow, now=now)
     await calendars.remind_follow_ups(uow=uow, now=now)
-    await service.remind_at_risk(uow=uow, now=now)
+    await streaks.remind_at_risk(uow=uow, now=now)
     await delivery.send_digests(uow=uow, now=now)
     await delivery.deliver(uow=uow, sender=sender, now=now, retry_base=retry_base)
 
@@ -40,4 +40,4 @@ async def nudge_turn(
 async def period_turn(*, uow: Callable[[], SchedulerWork], now: datetime) -> int:
     """Habits whose period in progress closed are recomputed (a missed period breaks a streak
     even when no event arrives); returns how many."""
-    return await service.refresh_closed_periods(uow=uow, now=now)
+    return await streaks.refresh_closed_periods(uow=uow, now=now)

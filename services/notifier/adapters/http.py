@@ -9,11 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from services.notifier import calendars, service
+from services.notifier import calendars, streaks
 from services.notifier.calendars import CalendarWorkFactory, FeedVersion, IssuedFeed
 from services.notifier.domain.feeds import MAX_NAME, Feed, Include
 from services.notifier.domain.streaks import Outcome, PeriodResult
-from services.notifier.service import StreakView, UnitOfWorkFactory
+from services.notifier.streaks import StreakView, UnitOfWorkFactory
 from shared import http
 from shared.errors import DomainError, InvalidTransition, NotFound
 from shared.schedules import InvalidSchedule
@@ -67,7 +67,7 @@ def streaks_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], da
 
     @router.get("/streaks", summary="Streak, strength and risk of each of the owner's habits")
     async def list_streaks(owner_id: Owner) -> list[StreakOut]:
-        views = await service.overview(uow=uow, owner_id=owner_id, now=clock())
+        views = await streaks.overview(uow=uow, owner_id=owner_id, now=clock())
         return [streak_out(view) for view in views]
 
     return router

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from services.notifier import delivery, prompts
+from services.notifier import delivery, preferences, prompts
 from services.notifier.delivery import Attempt, Sender, StoredNudge
-from services.notifier.domain.nudges import LIMITS, Channel, Preferences
+from services.notifier.domain.nudges import LIMITS, Channel, Preferences, PreferencesChange
 from services.notifier.domain.prompts import PromptStatus, SuggestionKind
 from services.notifier.domain.quiet_hours import QuietHours
 from services.notifier.prompts import PromptView, PromptWorkFactory
@@ -176,23 +176,18 @@ def preferences_out(chosen: Preferences, channels: list[Channel]) -> Preferences
     )
 
 
-def merged(chosen: Preferences, body: PreferencesIn) -> Preferences:
-    cadence = chosen.cadence
-    if body.cadence is not None:
-        wanted = {
-            Tie.STRONG: body.cadence.strong,
-            Tie.WEAK: body.cadence.weak,
-            Tie.DORMANT: body.cadence.dormant,
-        }
-        cadence = {tie: days for tie, days in wanted.items() if days != DEFAULT_CADENCE[tie]}
-    return Preferences(
-        timezone=body.timezone or chosen.timezone,
-        day_start=body.day_start if body.day_start is not None else chosen.day_start,
-        quiet=QuietHours(body.quiet_hours.start, body.quiet_hours.end) if body.quiet_hours else chosen.quiet,
-        daily_limit=body.daily_limit or chosen.daily_limit,
-        digest=body.digest.enabled if body.digest else chosen.digest,
-        digest_time=body.digest.time if body.digest else chosen.digest_time,
-        cadence=cadence,
+def change_of(body: PreferencesIn) -> PreferencesChange:
+    cadence = body.cadence
+    return PreferencesChange(
+        timezone=body.timezone,
+        day_start=body.day_start,
+        quiet=QuietHours(body.quiet_hours.start, body.quiet_hours.end) if body.quiet_hours else None,
+        daily_limit=body.daily_limit,
+        digest=body.digest.enabled if body.digest else None,
+        digest_time=body.digest.time if body.digest else None,
+        cadence={Tie.STRONG: cadence.strong, Tie.WEAK: cadence.weak, Tie.DORMANT: cadence.dormant}
+        if cadence
+        else None,
     )
 
 
@@ -247,38 +242,37 @@ def preferences_router(
 
     @router.get("/preferences", summary="How the owner is nudged, and where")
     async def get_preferences(owner_id: Owner) -> PreferencesOut:
-        return preferences_out(*await delivery.preferences_of(uow=uow, owner_id=owner_id))
+        return preferences_out(*await preferences.preferences_of(uow=uow, owner_id=owner_id))
 
     @router.patch("/preferences", summary="Change some preferences")
     async def change_preferences(body: PreferencesIn, owner_id: Owner) -> PreferencesOut:
-        chosen, _ = await delivery.preferences_of(uow=uow, owner_id=owner_id)
-        await prompts.update_preferences(
-            uow=uow, owner_id=owner_id, preferences=merged(chosen, body), now=clock()
+        now = await preferences.change_preferences(
+            uow=uow, owner_id=owner_id, change=change_of(body), now=clock()
         )
-        return preferences_out(*await delivery.preferences_of(uow=uow, owner_id=owner_id))
+        return preferences_out(*now)
 
     @router.post("/preferences/channels", status_code=201, summary="Add a channel (an Apprise URL)")
     async def add_channel(body: ChannelIn, owner_id: Owner) -> ChannelOut:
-        channel = await delivery.add_channel(
+        channel = await preferences.add_channel(
             uow=uow, sender=sender, owner_id=owner_id, name=body.name, url=body.url, now=clock()
         )
         return channel_out(channel)
 
     @router.delete("/preferences/channels/{channel_id}", status_code=204, summary="Remove a channel")
     async def remove_channel(channel_id: str, owner_id: Owner) -> Response:
-        await delivery.remove_channel(uow=uow, owner_id=owner_id, channel_id=channel_id)
+        await preferences.remove_channel(uow=uow, owner_id=owner_id, channel_id=channel_id)
         return Response(status_code=204)
 
     @router.post("/preferences/channels/{channel_id}/resume", summary="Use a paused channel again")
     async def resume_channel(channel_id: str, owner_id: Owner) -> ChannelOut:
-        resumed = await delivery.resume_channel(
+        resumed = await preferences.resume_channel(
             uow=uow, owner_id=owner_id, channel_id=channel_id, now=clock()
         )
         return channel_out(resumed)
 
     @router.post("/preferences/channels/{channel_id}/test", summary="Send a test message now")
     async def test_channel(channel_id: str, owner_id: Owner) -> TestOut:
-        error = await delivery.test_channel(
+        error = await preferences.test_channel(
             uow=uow, sender=sender, owner_id=owner_id, channel_id=channel_id, now=clock()
         )
         return TestOut(delivered=error is None, error=error)

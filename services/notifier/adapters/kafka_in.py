@@ -7,12 +7,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notifier import service
+from services.notifier import streaks
 from services.notifier.adapters.db import SqlUnitOfWork
 from services.notifier.domain.announcements import TrackedHabit
 from services.notifier.domain.streaks import HabitPlan
 from services.notifier.projection import ContactSeen, FollowUpSeen, InteractionSeen, apply_contacts
-from services.notifier.service import CheckInRecord
+from services.notifier.streaks import CheckInRecord
 from shared.contracts.base import EventData
 from shared.contracts.contacts import ContactEvent, FollowUpEvent, InteractionDeleted, InteractionEvent
 from shared.contracts.habits import CheckInEvent, HabitCheckInReverted, HabitEvent, HabitSnapshot
@@ -61,7 +61,7 @@ def habit_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], dateti
             for event in habit_events
             if isinstance(event, CheckInEvent)
         ]
-        await service.project(
+        await streaks.project(
             work=uow().within(session),
             habits=[tracked(event.owner_id, event.habit, event.recorded_at) for event in habit_events],
             check_ins=check_ins,

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from services.notifier.domain.prompts import Suggestion
 from services.notifier.domain.quiet_hours import QuietHours, next_allowed
+from shared.cadence import DEFAULT_CADENCE_DAYS
 from shared.errors import DomainError
 from shared.schedules import LATEST_DAY_START, zone
 from shared.vocabulary import Tie
@@ -74,6 +75,34 @@ class Preferences:
     digest_time: time = time(8, 0)
     cadence: dict[Tie, int] = field(default_factory=dict)
     """The owner's cadence, in days, for a whole tie (replacing the default)."""
+
+
+@dataclass(frozen=True)
+class PreferencesChange:
+    """A partial change of preferences: what is None keeps its value."""
+
+    timezone: str | None = None
+    day_start: time | None = None
+    quiet: QuietHours | None = None
+    daily_limit: int | None = None
+    digest: bool | None = None
+    digest_time: time | None = None
+    cadence: dict[Tie, int] | None = None
+    """Days per tie, for every tie: the ones equal to the default stop replacing it."""
+
+    def applied_to(self, before: Preferences) -> Preferences:
+        cadence = before.cadence
+        if self.cadence is not None:
+            cadence = {tie: days for tie, days in self.cadence.items() if days != DEFAULT_CADENCE_DAYS[tie]}
+        return Preferences(
+            timezone=self.timezone or before.timezone,
+            day_start=self.day_start if self.day_start is not None else before.day_start,
+            quiet=self.quiet or before.quiet,
+            daily_limit=self.daily_limit or before.daily_limit,
+            digest=self.digest if self.digest is not None else before.digest,
+            digest_time=self.digest_time or before.digest_time,
+            cadence=cadence,
+        )
 
 
 LIMITS = {"daily_limit": (1, 50), "cadence": (1, 730)}

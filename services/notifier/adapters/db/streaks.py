@@ -22,7 +22,7 @@ from services.notifier.adapters.db.tables import (
 )
 from services.notifier.domain.announcements import StreakState, TrackedHabit
 from services.notifier.domain.streaks import Checkpoint, HabitPlan
-from services.notifier.service import CheckInRecord
+from services.notifier.streaks import CheckInRecord
 from shared.db.statements import claim_due, dialect_insert, upsert_newest
 from shared.schedules import Schedule
 from shared.vocabulary import ScheduleKind

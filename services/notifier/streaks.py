@@ -1,4 +1,4 @@
-"""The notifier's streak use cases: keep a projection of habits and check-ins from the habits
+"""Streak use cases: keep a projection of habits and check-ins from the habits
 stream, recompute streaks when it changes or when a period closes, and announce the changes."""
 
 from collections.abc import Callable, Collection, Mapping, Sequence
