@@ -22,8 +22,7 @@ from services.notifier.domain.nudges import (
     next_digest,
     send_at,
 )
-from shared.contracts.base import EventData
-from shared.contracts.notifier import NudgeFailed, NudgeSent
+from services.notifier.domain.outgoing import NudgeOutcome, Outgoing
 from shared.errors import DomainError
 from shared.schedules import local_date
 
@@ -133,7 +132,7 @@ class Nudging(Protocol):
 
 
 class NudgeWork(Nudging, Protocol):
-    async def publish_all(self, changes: Sequence[EventData]) -> None: ...
+    async def publish_all(self, changes: Sequence[Outgoing]) -> None: ...
     async def commit(self) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
@@ -224,7 +223,7 @@ class _Round:
     attempts: list[Attempt]
     channels: dict[str, Channel]
     settled: list[tuple[StoredNudge, NudgeStatus, int, datetime | None, datetime | None]]
-    events: list[EventData]
+    events: list[NudgeOutcome]
     deferred: list[tuple[StoredNudge, datetime]]
 
 
@@ -298,7 +297,7 @@ async def _attempt(
     left = [c for c in targets if c.id not in reached and done.channels[c.id].paused_at is None]
     if reached and not left:
         done.settled.append((stored, NudgeStatus.SENT, number, None, now))
-        done.events.append(_event(NudgeSent, stored, number, now, channels=kinds))
+        done.events.append(_outcome(stored, number, now, channels=kinds))
         return True
     if left and number < MAX_ATTEMPTS:
         done.settled.append(
@@ -307,11 +306,11 @@ async def _attempt(
         return False
     if reached:
         done.settled.append((stored, NudgeStatus.SENT, number, None, now))
-        done.events.append(_event(NudgeSent, stored, number, now, channels=kinds))
+        done.events.append(_outcome(stored, number, now, channels=kinds))
         return True
     reason = "every attempt failed" if targets else "no working channel to send it through"
     done.settled.append((stored, NudgeStatus.FAILED, number, None, None))
-    done.events.append(_event(NudgeFailed, stored, number, now, reason=reason))
+    done.events.append(_outcome(stored, number, now, reason=reason))
     return False
 
 
@@ -341,22 +340,23 @@ async def _write(work: NudgeWork, done: _Round, now: datetime) -> None:
     )
 
 
-def _event(
-    model: type[NudgeSent] | type[NudgeFailed],
+def _outcome(
     stored: StoredNudge,
     attempts: int,
     now: datetime,
-    **extra: object,
-) -> EventData:
-    return model(
-        owner_id=stored.nudge.owner_id,
-        occurred_at=now,
-        recorded_at=now,
+    *,
+    channels: tuple[str, ...] = (),
+    reason: str | None = None,
+) -> NudgeOutcome:
+    return NudgeOutcome(
         nudge_id=stored.id,
-        kind=stored.nudge.kind.value,
+        owner_id=stored.nudge.owner_id,
+        kind=stored.nudge.kind,
         subject_id=stored.nudge.subject_id,
         attempts=attempts,
-        **extra,
+        at=now,
+        channels=channels,
+        reason=reason,
     )
 
 

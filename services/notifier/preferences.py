@@ -24,8 +24,8 @@ from services.notifier.domain.nudges import (
     checked,
     next_digest,
 )
+from services.notifier.domain.outgoing import OwnerDayChanged
 from services.notifier.prompts import PromptWorkFactory, follow_contacts
-from shared.contracts.notifier import PreferencesChanged
 from shared.errors import DomainError, NotFound
 
 
@@ -138,15 +138,7 @@ async def change_preferences(
         if (before.timezone, before.day_start) != (preferences.timezone, preferences.day_start):
             await work.calendar.touch([owner_id], now=now)  # feeds without a zone of their own change
             await work.publish_all(
-                [
-                    PreferencesChanged(
-                        owner_id=owner_id,
-                        occurred_at=now,
-                        recorded_at=now,
-                        timezone=preferences.timezone,
-                        day_start=preferences.day_start,
-                    )
-                ]
+                [OwnerDayChanged(owner_id, preferences.timezone, preferences.day_start, now)]
             )
         channels = (await work.nudges.channels([owner_id], active=False)).get(owner_id, [])
         await work.commit()

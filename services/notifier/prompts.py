@@ -9,6 +9,7 @@ from typing import Protocol, Self
 from services.notifier.calendars import FeedRevisions
 from services.notifier.delivery import NudgeStore, enqueue
 from services.notifier.domain.nudges import NudgeKind, Preferences, prompt_nudge
+from services.notifier.domain.outgoing import Outgoing
 from services.notifier.domain.prompts import (
     Person,
     Prompt,
@@ -19,7 +20,6 @@ from services.notifier.domain.prompts import (
     reset,
     snooze,
 )
-from shared.contracts.base import EventData
 from shared.errors import NotFound
 
 
@@ -60,7 +60,7 @@ class PromptWork(Protocol):
     @property
     def nudges(self) -> NudgeStore: ...
 
-    async def publish_all(self, changes: Sequence[EventData]) -> None: ...
+    async def publish_all(self, changes: Sequence[Outgoing]) -> None: ...
     async def commit(self) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -1,13 +1,11 @@
 """The scheduler's turns: what the clock does when no event arrives. Each step claims its rows
 (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several instances share the work."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from services.notifier import calendars, delivery, prompts, streaks
-from services.notifier.domain.announcements import Announcement, TrackedHabit
-from shared.contracts.base import EventData
 
 
 class SchedulerWork(
@@ -17,8 +15,6 @@ class SchedulerWork(
 
     @property
     def calendar(self) -> calendars.CalendarStore: ...
-
-    async def publish_all(self, changes: Sequence[EventData | tuple[TrackedHabit, Announcement]]) -> None: ...
 
 
 async def nudge_turn(

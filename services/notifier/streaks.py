@@ -9,7 +9,6 @@ from typing import Protocol, Self
 from services.notifier.calendars import FeedRevisions
 from services.notifier.delivery import NudgeStore, enqueue
 from services.notifier.domain.announcements import (
-    Announcement,
     Kind,
     StreakState,
     TrackedHabit,
@@ -17,6 +16,7 @@ from services.notifier.domain.announcements import (
     replay,
 )
 from services.notifier.domain.nudges import at_risk_nudge, milestone_nudge
+from services.notifier.domain.outgoing import Outgoing, StreakNews
 from services.notifier.domain.streaks import PeriodResult, Streaks, period_results, streaks
 from services.notifier.domain.strength import strength
 
@@ -77,7 +77,7 @@ class UnitOfWork(Protocol):
     @property
     def nudges(self) -> NudgeStore: ...
 
-    async def publish_all(self, changes: Sequence[tuple[TrackedHabit, Announcement]]) -> None: ...
+    async def publish_all(self, changes: Sequence[Outgoing]) -> None: ...
     async def commit(self) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
@@ -130,7 +130,7 @@ async def refresh(
         for habit_id, habit in habits.items()
     }
     counts = await work.projection.counts(after={key: start.through for key, start in starts.items()})
-    news: list[tuple[TrackedHabit, Announcement]] = []
+    news: list[StreakNews] = []
     updated: list[tuple[TrackedHabit, StreakState]] = []
     found: Current = {}
     for habit_id in sorted(habits):
@@ -144,7 +144,7 @@ async def refresh(
             today=todays[habit_id],
         )
         found[habit_id] = (habit, replayed.streaks)
-        news += [(habit, announcement) for announcement in replayed.announcements]
+        news += [StreakNews(habit, announcement) for announcement in replayed.announcements]
         updated.append((habit, replayed.state))
     await work.publish_all(news)
     await work.projection.put_states(updated)
@@ -156,7 +156,7 @@ async def refresh(
             milestone=announcement.milestone,
             period_end=announcement.period.period.end,
         )
-        for habit, announcement in news
+        for habit, announcement in ((n.habit, n.announcement) for n in news)
         if announcement.kind is Kind.MILESTONE and announcement.milestone is not None
     ]
     await enqueue(work=work, nudges=milestones, now=now)

@@ -32,7 +32,7 @@ from services.notifier.adapters.db.tables import (
     streaks,
 )
 from services.notifier.adapters.kafka_out import event_of
-from services.notifier.domain.announcements import Announcement, TrackedHabit
+from services.notifier.domain.outgoing import Outgoing
 from shared.contracts.base import EventData
 from shared.db.unit_of_work import SessionUnitOfWork
 from shared.time import utc_now
@@ -76,8 +76,5 @@ class SqlUnitOfWork(SessionUnitOfWork):
         self.prompts = SqlPrompts(session)
         self.nudges = SqlNudges(session)
 
-    def event_of(self, change: tuple[TrackedHabit, Announcement] | EventData) -> EventData:
-        if isinstance(change, EventData):
-            return change
-        habit, announcement = change
-        return event_of(habit, announcement, now=self._clock())
+    def event_of(self, change: Outgoing) -> EventData:
+        return event_of(change, now=self._clock())

@@ -1,0 +1,47 @@
+"""What the notifier tells the other services: the facts its events are built from (the contract
+models themselves are built in one place, ``adapters/kafka_out.py``)."""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from services.notifier.domain.announcements import Announcement, TrackedHabit
+from services.notifier.domain.nudges import NudgeKind
+
+
+@dataclass(frozen=True)
+class StreakNews:
+    """A habit's streak changed: extended, a milestone, broken."""
+
+    habit: TrackedHabit
+    announcement: Announcement
+
+
+@dataclass(frozen=True)
+class NudgeOutcome:
+    """A nudge went out through ``channels``, or failed for ``reason``."""
+
+    nudge_id: str
+    owner_id: str
+    kind: NudgeKind
+    subject_id: str
+    attempts: int
+    at: datetime
+    channels: tuple[str, ...] = ()
+    reason: str | None = None
+
+    @property
+    def sent(self) -> bool:
+        return self.reason is None
+
+
+@dataclass(frozen=True)
+class OwnerDayChanged:
+    """The owner set their zone or the time their day starts (every service follows them)."""
+
+    owner_id: str
+    timezone: str
+    day_start: time
+    at: datetime
+
+
+Outgoing = StreakNews | NudgeOutcome | OwnerDayChanged
