@@ -14,9 +14,10 @@ from services.notifier.adapters.http import (
     calendar_router,
     feeds_router,
     install_error_handlers,
+    preferences_router,
+    prompts_router,
     streaks_router,
 )
-from services.notifier.adapters.http_nudges import preferences_router, prompts_router
 from services.notifier.adapters.kafka_in import contact_events, habit_events
 from services.notifier.adapters.kafka_out import SOURCE
 from shared.auth import owner_dependency, token_verifier

@@ -1,97 +1,20 @@
-"""The notifier's HTTP API for keep-alive prompts (list, snooze, dismiss, reset) and for how an
-owner is nudged (preferences, channels with a test send, the delivery log)."""
+"""Preference routes: the owner's settings, their channels, and the delivery log."""
 
 import datetime as dt
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
-from services.notifier import delivery, preferences, prompts
+from services.notifier import delivery, preferences
 from services.notifier.delivery import Attempt, Sender, StoredNudge
 from services.notifier.domain.nudges import LIMITS, Channel, Preferences, PreferencesChange
-from services.notifier.domain.prompts import PromptStatus, SuggestionKind
 from services.notifier.domain.quiet_hours import QuietHours
-from services.notifier.prompts import PromptView, PromptWorkFactory
+from services.notifier.prompts import PromptWorkFactory
 from shared.cadence import DEFAULT_CADENCE_DAYS as DEFAULT_CADENCE
 from shared.vocabulary import Tie
-
-
-class SuggestionOut(BaseModel):
-    kind: SuggestionKind
-    text: str = Field(description="One concrete give-first action that fits the person.")
-
-
-class PromptOut(BaseModel):
-    contact_id: str = Field(description="Each contact has one prompt at a time: its id is the contact's.")
-    contact_name: str
-    status: PromptStatus
-    due_at: datetime = Field(description="When the contact's cadence ran out.")
-    last_interaction_at: datetime | None
-    suggestion: SuggestionOut
-    snoozed_until: datetime | None
-
-
-def prompt_out(view: PromptView) -> PromptOut:
-    prompt = view.prompt
-    return PromptOut(
-        contact_id=prompt.contact_id,
-        contact_name=view.person.name,
-        status=view.status,
-        due_at=prompt.due_at,
-        last_interaction_at=view.person.last_interaction_at,
-        suggestion=SuggestionOut(kind=prompt.suggestion.kind, text=prompt.suggestion.text),
-        snoozed_until=prompt.snoozed_until if view.status is PromptStatus.SNOOZED else None,
-    )
-
-
-class SnoozeIn(BaseModel):
-    until: AwareDatetime | None = Field(default=None, description="Snooze until this moment …")
-    days: int | None = Field(default=None, ge=1, le=365, description="… or for this many days.")
-
-    @model_validator(mode="after")
-    def one_of(self) -> "SnoozeIn":
-        if (self.until is None) == (self.days is None):
-            raise ValueError("give either `until` or `days`")
-        return self
-
-
-def prompts_router(*, uow: PromptWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["prompts"])
-    Owner = Annotated[str, owner]
-
-    @router.get("/prompts", summary="Keep-alive prompts, due ones by default, the most overdue first")
-    async def list_prompts(
-        owner_id: Owner,
-        status: Annotated[list[PromptStatus] | None, Query(description="Which to show (repeatable).")] = None,
-    ) -> list[PromptOut]:
-        views = await prompts.list_prompts(
-            uow=uow, owner_id=owner_id, statuses=set(status or [PromptStatus.DUE]), now=clock()
-        )
-        return [prompt_out(view) for view in views]
-
-    @router.post("/prompts/{contact_id}/snooze", summary="Hide a due prompt for a while")
-    async def snooze(contact_id: str, body: SnoozeIn, owner_id: Owner) -> PromptOut:
-        now = clock()
-        until = body.until or now + timedelta(days=body.days or 0)
-        view = await prompts.snooze_prompt(
-            uow=uow, owner_id=owner_id, contact_id=contact_id, until=until, now=now
-        )
-        return prompt_out(view)
-
-    @router.post("/prompts/{contact_id}/dismiss", summary="No more nudges until the next interaction")
-    async def dismiss(contact_id: str, owner_id: Owner) -> PromptOut:
-        view = await prompts.dismiss_prompt(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
-        return prompt_out(view)
-
-    @router.post("/prompts/{contact_id}/reset", summary="Prompt again despite unanswered touches")
-    async def reset(contact_id: str, owner_id: Owner) -> PromptOut:
-        view = await prompts.reset_prompt(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
-        return prompt_out(view)
-
-    return router
 
 
 class QuietHoursIO(BaseModel):

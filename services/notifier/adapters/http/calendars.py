@@ -1,76 +1,17 @@
-"""The notifier's HTTP API: streaks, calendar feeds (managed by their owner, read by calendar
-apps through the secret URL), and single follow-ups as .ics downloads."""
+"""Calendar routes: feeds (create, list, rotate, revoke), the feed URL itself (no login: the
+token is the credential), and single follow-ups as .ics downloads."""
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import datetime, time
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from services.notifier import calendars, streaks
+from services.notifier import calendars
 from services.notifier.calendars import CalendarWorkFactory, FeedVersion, IssuedFeed
 from services.notifier.domain.feeds import MAX_NAME, Feed, Include
-from services.notifier.domain.streaks import Outcome, PeriodResult
-from services.notifier.streaks import StreakView, UnitOfWorkFactory
-from shared import http
-from shared.errors import DomainError, InvalidTransition, NotFound
-from shared.schedules import InvalidSchedule
-
-
-class PeriodOut(BaseModel):
-    start: date
-    end: date
-    target: int
-    done: int
-    outcome: Outcome
-
-
-class StreakOut(BaseModel):
-    habit_id: str
-    habit_name: str
-    current: int = Field(description="Periods in a row with the target met, up to now.")
-    longest: int
-    strength: float = Field(description="0…1: rises with regular check-ins, decays slowly when missed.")
-    last_period: PeriodOut | None = Field(description="The newest period (possibly still in progress).")
-    at_risk: bool = Field(description="Due by the end of today and not done yet.")
-
-
-def period_out(result: PeriodResult | None) -> PeriodOut | None:
-    if result is None:
-        return None
-    return PeriodOut(
-        start=result.period.start,
-        end=result.period.end,
-        target=result.target,
-        done=result.done,
-        outcome=result.outcome,
-    )
-
-
-def streak_out(view: StreakView) -> StreakOut:
-    return StreakOut(
-        habit_id=view.habit.id,
-        habit_name=view.habit.name,
-        current=view.streaks.current,
-        longest=view.streaks.longest,
-        strength=view.strength,
-        last_period=period_out(view.last_period),
-        at_risk=view.streaks.at_risk,
-    )
-
-
-def streaks_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["streaks"])
-    Owner = Annotated[str, owner]
-
-    @router.get("/streaks", summary="Streak, strength and risk of each of the owner's habits")
-    async def list_streaks(owner_id: Owner) -> list[StreakOut]:
-        views = await streaks.overview(uow=uow, owner_id=owner_id, now=clock())
-        return [streak_out(view) for view in views]
-
-    return router
 
 
 class FeedIn(BaseModel):
@@ -234,12 +175,3 @@ def not_modified(request: Request, version: FeedVersion) -> bool:
             return False
         return moment.tzinfo is not None and version.last_modified.replace(microsecond=0) <= moment
     return False
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    http.install_error_handlers(
-        app,
-        not_found=(NotFound,),
-        conflict=(InvalidTransition,),
-        unprocessable=(DomainError, InvalidSchedule),
-    )
