@@ -176,6 +176,8 @@ async def drift_ties(*, uow: UnitOfWorkFactory, now: datetime, batch: int = 500)
 async def log_interaction(
     *, uow: UnitOfWorkFactory, owner_id: str, contact_id: str, fields: dict[str, Any], now: datetime
 ) -> tuple[Contact, Interaction]:
+    """Log a conversation; it happened now unless ``occurred_at`` says when (it may be backdated)."""
+    fields = {**fields, "occurred_at": fields.get("occurred_at") or now}
     async with uow() as work:
         contact = await _contact(work, owner_id, contact_id)
         interaction = Interaction(

@@ -60,7 +60,10 @@ async def test_an_interaction_credits_once_and_its_deletion_takes_it_back() -> N
         work=work, owner_id=OWNER, facts=outreach(2, deleted=True), event_id="e2", now=NOW
     )
     assert [c.reverted for c in work.check_ins.rows.values()] == [True]
-    assert [change.kind for change in work.uncommitted] == [ChangeKind.CHECKED_IN, ChangeKind.CHECK_IN_REVERTED]
+    assert [change.kind for change in work.uncommitted] == [
+        ChangeKind.CHECKED_IN,
+        ChangeKind.CHECK_IN_REVERTED,
+    ]
 
 
 async def test_a_check_in_is_refused_for_a_future_day_and_another_owners_habit_is_not_found() -> None:

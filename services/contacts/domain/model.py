@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from services.contacts.domain import ties
 from shared import cadence
 from shared.errors import DomainError, InvalidTransition
+from shared.partial_update import checked_changes
 from shared.vocabulary import (
     Category,
     Direction,
@@ -105,6 +106,8 @@ class Contact:
         "notes",
         "cadence_override_days",
     )
+    REQUIRED = ("name", "category", "tie", "warmth")
+    """Editable, never cleared."""
 
     def __post_init__(self) -> None:
         self._check()
@@ -143,9 +146,7 @@ class Contact:
     def edit(self, changes: dict[str, Any], *, now: datetime) -> tuple[str, ...]:
         """Apply ``changes`` (field → new value); returns the names of the fields that changed."""
         self._require_active()
-        unknown = set(changes) - set(self.EDITABLE)
-        if unknown:
-            raise DomainError(f"cannot edit {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        checked_changes(changes, editable=self.EDITABLE, required=self.REQUIRED)
         before = {name: getattr(self, name) for name in changes}
         candidate = replace(self, **changes)  # runs the checks on a copy: nothing half-applied
         changed = tuple(name for name in changes if getattr(candidate, name) != before[name])
@@ -211,6 +212,7 @@ class Interaction:
     version: int = 1
 
     EDITABLE = ("kind", "direction", "occurred_at", "give_first_kind", "outcome", "notes", "takeaway")
+    REQUIRED = ("kind", "direction", "occurred_at")
 
     def __post_init__(self) -> None:
         self._check()
@@ -226,9 +228,7 @@ class Interaction:
     def edit(self, changes: dict[str, Any], *, now: datetime) -> tuple[str, ...]:
         if self.deleted:
             raise InvalidTransition("the interaction was deleted")
-        unknown = set(changes) - set(self.EDITABLE)
-        if unknown:
-            raise DomainError(f"cannot edit {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        checked_changes(changes, editable=self.EDITABLE, required=self.REQUIRED)
         candidate = replace(self, **changes)
         changed = tuple(name for name in changes if getattr(candidate, name) != getattr(self, name))
         if changed:

@@ -198,9 +198,6 @@ def period_out(progress: PeriodProgress) -> PeriodOut:
 
 def habit_fields(body: HabitFields, *, only_sent: bool) -> dict[str, Any]:
     data = body.model_dump(exclude_unset=only_sent)
-    for name in ("name", "measure", "schedule", "timezone", "start_date"):
-        if only_sent and name in data and data[name] is None:
-            raise DomainError(f"{name} cannot be cleared", field=name)
     if data.get("schedule") is not None:
         schedule = body.schedule.model_dump()  # type: ignore[attr-defined]  # whole, even in a patch
         try:

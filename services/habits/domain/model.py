@@ -6,6 +6,7 @@ from typing import Any
 
 from services.habits.domain.credit import DEFAULT_RULES, CreditRule
 from shared.errors import DomainError, InvalidTransition
+from shared.partial_update import checked_changes
 from shared.schedules import MIDNIGHT, InvalidSchedule, Schedule, local_date, period_containing, zone
 from shared.vocabulary import CheckInSource, HabitMeasure
 
@@ -60,6 +61,7 @@ class Habit:
         "start_date",
         "rule",
     )
+    REQUIRED = ("name", "measure", "schedule", "timezone", "start_date")
 
     def __post_init__(self) -> None:
         self.name = self.name.strip()
@@ -89,9 +91,7 @@ class Habit:
 
     def edit(self, changes: dict[str, Any], *, now: datetime) -> tuple[str, ...]:
         self._require_active()
-        unknown = set(changes) - set(self.EDITABLE)
-        if unknown:
-            raise DomainError(f"cannot edit {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        checked_changes(changes, editable=self.EDITABLE, required=self.REQUIRED)
         candidate = replace(self, **changes)
         if "timezone" in changes:
             candidate.zone_is_owners = False  # a zone chosen for this habit is its own from now on

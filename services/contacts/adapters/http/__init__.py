@@ -1,0 +1,34 @@
+"""The contacts HTTP API, a router per resource: translates requests into use cases and results
+into JSON. No rule lives here: validation of shape is pydantic's, every decision the use cases'."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from services.contacts.adapters.db import ConcurrentUpdate
+from services.contacts.adapters.http.contacts import contacts_routes
+from services.contacts.adapters.http.files import files_routes
+from services.contacts.adapters.http.follow_ups import follow_ups_routes
+from services.contacts.adapters.http.interactions import interactions_routes
+from services.contacts.service import UnitOfWorkFactory
+from shared import http
+from shared.errors import DomainError, InvalidTransition, NotFound
+
+
+def contacts_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
+    """The /v1 routes; ``owner`` is the dependency that yields the caller's owner id."""
+    router = APIRouter(prefix="/v1")
+    for routes in (contacts_routes, interactions_routes, follow_ups_routes, files_routes):
+        router.include_router(routes(uow=uow, owner=owner, clock=clock))
+    return router
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    http.install_error_handlers(
+        app,
+        not_found=(NotFound,),
+        conflict=(InvalidTransition, ConcurrentUpdate),
+        unprocessable=(DomainError,),
+    )
