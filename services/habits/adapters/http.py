@@ -220,11 +220,22 @@ def habit_fields(body: HabitFields, *, only_sent: bool) -> dict[str, Any]:
     return data
 
 
+From = Annotated[date | None, Query(alias="from", description="First local day; default 4 weeks ago.")]
+To = Annotated[date | None, Query(alias="to", description="Last local day, inclusive; default today.")]
+
+
 def habits_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
+    """The /v1 routes: habits, and their check-ins and history."""
     router = APIRouter(prefix="/v1", tags=["habits"])
+    for routes in (habit_routes, check_in_routes):
+        router.include_router(routes(uow=uow, owner=owner, clock=clock))
+    return router
+
+
+def habit_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
+    """Create, list, read, edit, archive, pause and resume habits."""
+    router = APIRouter()
     Owner = Annotated[str, owner]
-    From = Annotated[date | None, Query(alias="from", description="First local day; default 4 weeks ago.")]
-    To = Annotated[date | None, Query(alias="to", description="Last local day, inclusive; default today.")]
 
     @router.post("/habits", status_code=status.HTTP_201_CREATED)
     async def create_habit(body: HabitIn, owner_id: Owner) -> HabitOut:
@@ -270,6 +281,14 @@ def habits_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], dat
         return habit_out(
             await service.resume_habit(uow=uow, owner_id=owner_id, habit_id=habit_id, now=clock())
         )
+
+    return router
+
+
+def check_in_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
+    """Check in, list and undo check-ins, and each period's progress."""
+    router = APIRouter()
+    Owner = Annotated[str, owner]
 
     @router.post("/habits/{habit_id}/check-ins", status_code=status.HTTP_201_CREATED)
     async def check_in(habit_id: str, owner_id: Owner, body: CheckInIn | None = None) -> CheckInOut:
