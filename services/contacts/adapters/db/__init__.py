@@ -1,0 +1,50 @@
+"""The contacts database, a store per entity (contacts, interactions, follow-ups), its tables in
+``tables``, and the unit of work over them."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.contacts.adapters.db.contacts import SqlContacts
+from services.contacts.adapters.db.follow_ups import SqlFollowUps
+from services.contacts.adapters.db.interactions import SqlInteractions
+from services.contacts.adapters.db.tables import (
+    contact_tags,
+    contacts,
+    follow_ups,
+    inbox,
+    interactions,
+    metadata,
+    outbox,
+)
+from services.contacts.adapters.db.versioned import ConcurrentUpdate
+from services.contacts.adapters.kafka_out import event_of
+from services.contacts.domain.changes import Change
+from shared.contracts.base import EventData
+from shared.db.unit_of_work import SessionUnitOfWork
+
+__all__ = [
+    "ConcurrentUpdate",
+    "SqlUnitOfWork",
+    "contact_tags",
+    "contacts",
+    "follow_ups",
+    "inbox",
+    "interactions",
+    "metadata",
+    "outbox",
+]
+
+
+class SqlUnitOfWork(SessionUnitOfWork):
+    """One transaction over the contacts tables; published changes go to the outbox in it."""
+
+    contacts: SqlContacts
+    interactions: SqlInteractions
+    follow_ups: SqlFollowUps
+
+    def bind(self, session: AsyncSession) -> None:
+        self.contacts = SqlContacts(session)
+        self.interactions = SqlInteractions(session)
+        self.follow_ups = SqlFollowUps(session)
+
+    def event_of(self, change: Change) -> EventData:
+        return event_of(change)
