@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
-from services.contacts import service
+from services.contacts import contacts as contact_cases
 from services.contacts.adapters import db
 from services.contacts.adapters.http import contacts_router, install_error_handlers
 from services.contacts.adapters.kafka_out import SOURCE
@@ -45,7 +45,7 @@ def bootstrap(
     owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
 
     async def drift() -> int:
-        return await service.drift_ties(uow=uow, now=clock())
+        return await contact_cases.drift_ties(uow=uow, now=clock())
 
     return assemble(
         name=NAME,

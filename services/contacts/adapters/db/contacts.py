@@ -24,7 +24,7 @@ from services.contacts.adapters.db.tables import (
 from services.contacts.adapters.db.versioned import Versioned
 from services.contacts.domain import ties
 from services.contacts.domain.model import Contact
-from services.contacts.service import ContactQuery, Page
+from services.contacts.ports import ContactQuery, Page
 from shared.errors import DomainError
 from shared.vocabulary import (
     Category,

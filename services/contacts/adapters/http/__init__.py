@@ -12,7 +12,7 @@ from services.contacts.adapters.http.contacts import contacts_routes
 from services.contacts.adapters.http.files import files_routes
 from services.contacts.adapters.http.follow_ups import follow_ups_routes
 from services.contacts.adapters.http.interactions import interactions_routes
-from services.contacts.service import UnitOfWorkFactory
+from services.contacts.ports import UnitOfWorkFactory
 from shared import http
 from shared.errors import DomainError, InvalidTransition, NotFound
 

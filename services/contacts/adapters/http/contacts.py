@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
-from services.contacts import service
+from services.contacts import contacts as contact_cases
 from services.contacts.adapters.http.fields import Email, LongText, Name, Phone, ShortText, Strict, Tag
 from services.contacts.domain.model import Contact
-from services.contacts.service import ContactQuery, UnitOfWorkFactory
+from services.contacts.ports import ContactQuery, UnitOfWorkFactory
 from shared.vocabulary import (
     Category,
     Tie,
@@ -129,7 +129,7 @@ def contacts_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
     @router.post("/contacts", status_code=status.HTTP_201_CREATED, tags=["contacts"])
     async def add_contact(body: ContactIn, owner_id: Owner) -> ContactOut:
         now = clock()
-        contact = await service.add_contact(
+        contact = await contact_cases.add_contact(
             uow=uow, owner_id=owner_id, fields=contact_fields(body, only_sent=False), now=now
         )
         return contact_out(contact, now)
@@ -159,18 +159,18 @@ def contacts_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
             limit=limit,
             cursor=cursor,
         )
-        page = await service.find_contacts(uow=uow, owner_id=owner_id, query=query, now=now)
+        page = await contact_cases.find_contacts(uow=uow, owner_id=owner_id, query=query, now=now)
         return ContactPage(items=[contact_out(c, now) for c in page.items], next_cursor=page.next_cursor)
 
     @router.get("/contacts/{contact_id}", tags=["contacts"])
     async def get_contact(contact_id: str, owner_id: Owner) -> ContactOut:
-        contact = await service.get_contact(uow=uow, owner_id=owner_id, contact_id=contact_id)
+        contact = await contact_cases.get_contact(uow=uow, owner_id=owner_id, contact_id=contact_id)
         return contact_out(contact, clock())
 
     @router.patch("/contacts/{contact_id}", tags=["contacts"])
     async def update_contact(contact_id: str, body: ContactPatch, owner_id: Owner) -> ContactOut:
         now = clock()
-        contact = await service.update_contact(
+        contact = await contact_cases.update_contact(
             uow=uow,
             owner_id=owner_id,
             contact_id=contact_id,
@@ -182,7 +182,7 @@ def contacts_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
     @router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["contacts"])
     async def archive_contact(contact_id: str, owner_id: Owner) -> Response:
         """Archive: the contact leaves lists and prompts; its open follow-ups are cancelled."""
-        await service.archive_contact(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
+        await contact_cases.archive_contact(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     return router

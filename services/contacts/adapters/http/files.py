@@ -8,9 +8,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from services.contacts import service
+from services.contacts import imports as file_cases
 from services.contacts.domain import imports, vcard
-from services.contacts.service import ImportReport, UnitOfWorkFactory
+from services.contacts.imports import ImportReport
+from services.contacts.ports import UnitOfWorkFactory
 from shared.errors import DomainError
 
 
@@ -72,12 +73,12 @@ def files_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], date
             parsed = parsers[file_format](text)
         except imports.UnreadableFile as error:
             raise DomainError(str(error), field="body") from error
-        report = await service.import_contacts(uow=uow, owner_id=owner_id, parsed=parsed, now=clock())
+        report = await file_cases.import_contacts(uow=uow, owner_id=owner_id, parsed=parsed, now=clock())
         return report_out(report)
 
     @router.get("/exports/contacts.csv", tags=["exports"], response_class=PlainTextResponse)
     async def export_csv(owner_id: Owner) -> Response:
-        found = await service.all_contacts(uow=uow, owner_id=owner_id, now=clock())
+        found = await file_cases.all_contacts(uow=uow, owner_id=owner_id, now=clock())
         return Response(
             imports.tracker_csv(found),
             media_type="text/csv; charset=utf-8",
@@ -86,7 +87,7 @@ def files_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], date
 
     @router.get("/exports/contacts.vcf", tags=["exports"], response_class=PlainTextResponse)
     async def export_vcard(owner_id: Owner, version: Literal["3.0", "4.0"] = "4.0") -> Response:
-        found = await service.all_contacts(uow=uow, owner_id=owner_id, now=clock())
+        found = await file_cases.all_contacts(uow=uow, owner_id=owner_id, now=clock())
         return Response(
             vcard.to_vcards(found, version=version),
             media_type="text/vcard; charset=utf-8",

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, status
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.contacts import service
+from services.contacts import follow_ups as follow_up_cases
 from services.contacts.adapters.http.fields import Strict
 from services.contacts.domain.model import FollowUp
-from services.contacts.service import UnitOfWorkFactory
+from services.contacts.ports import UnitOfWorkFactory
 from shared.vocabulary import (
     FollowUpStatus,
 )
@@ -58,7 +58,7 @@ def follow_ups_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[],
     async def schedule_follow_up(contact_id: str, body: FollowUpIn, owner_id: Owner) -> FollowUpOut:
         fields = body.model_dump()
         fields["proposed_times"] = tuple(fields["proposed_times"])
-        follow_up = await service.schedule_follow_up(
+        follow_up = await follow_up_cases.schedule_follow_up(
             uow=uow, owner_id=owner_id, contact_id=contact_id, fields=fields, now=clock()
         )
         return follow_up_out(follow_up)
@@ -67,7 +67,7 @@ def follow_ups_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[],
     async def list_follow_ups(
         contact_id: str, owner_id: Owner, status: FollowUpStatus | None = None
     ) -> list[FollowUpOut]:
-        found = await service.list_follow_ups(
+        found = await follow_up_cases.list_follow_ups(
             uow=uow, owner_id=owner_id, contact_id=contact_id, status=status
         )
         return [follow_up_out(follow_up) for follow_up in found]
@@ -75,13 +75,13 @@ def follow_ups_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[],
     @router.get("/follow-ups/{follow_up_id}", tags=["follow-ups"])
     async def get_follow_up(follow_up_id: str, owner_id: Owner) -> FollowUpOut:
         return follow_up_out(
-            await service.get_follow_up(uow=uow, owner_id=owner_id, follow_up_id=follow_up_id)
+            await follow_up_cases.get_follow_up(uow=uow, owner_id=owner_id, follow_up_id=follow_up_id)
         )
 
     @router.post("/follow-ups/{follow_up_id}/complete", tags=["follow-ups"])
     async def complete_follow_up(follow_up_id: str, owner_id: Owner) -> FollowUpOut:
         return follow_up_out(
-            await service.complete_follow_up(
+            await follow_up_cases.complete_follow_up(
                 uow=uow, owner_id=owner_id, follow_up_id=follow_up_id, now=clock()
             )
         )
@@ -89,12 +89,14 @@ def follow_ups_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[],
     @router.post("/follow-ups/{follow_up_id}/cancel", tags=["follow-ups"])
     async def cancel_follow_up(follow_up_id: str, owner_id: Owner) -> FollowUpOut:
         return follow_up_out(
-            await service.cancel_follow_up(uow=uow, owner_id=owner_id, follow_up_id=follow_up_id, now=clock())
+            await follow_up_cases.cancel_follow_up(
+                uow=uow, owner_id=owner_id, follow_up_id=follow_up_id, now=clock()
+            )
         )
 
     @router.post("/follow-ups/{follow_up_id}/reschedule", tags=["follow-ups"])
     async def reschedule_follow_up(follow_up_id: str, body: RescheduleIn, owner_id: Owner) -> FollowUpOut:
-        follow_up = await service.reschedule_follow_up(
+        follow_up = await follow_up_cases.reschedule_follow_up(
             uow=uow,
             owner_id=owner_id,
             follow_up_id=follow_up_id,

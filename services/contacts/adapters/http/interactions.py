@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response, status
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.contacts import service
+from services.contacts import interactions as interaction_cases
 from services.contacts.adapters.http.fields import LongText, Strict
 from services.contacts.domain.model import Interaction
-from services.contacts.service import UnitOfWorkFactory
+from services.contacts.ports import UnitOfWorkFactory
 from shared.vocabulary import (
     Direction,
     GiveFirstKind,
@@ -68,14 +68,14 @@ def interactions_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[
         "/contacts/{contact_id}/interactions", status_code=status.HTTP_201_CREATED, tags=["interactions"]
     )
     async def log_interaction(contact_id: str, body: InteractionIn, owner_id: Owner) -> InteractionOut:
-        _, interaction = await service.log_interaction(
+        _, interaction = await interaction_cases.log_interaction(
             uow=uow, owner_id=owner_id, contact_id=contact_id, fields=body.model_dump(), now=clock()
         )
         return interaction_out(interaction)
 
     @router.get("/contacts/{contact_id}/interactions", tags=["interactions"])
     async def list_interactions(contact_id: str, owner_id: Owner) -> list[InteractionOut]:
-        found = await service.list_interactions(uow=uow, owner_id=owner_id, contact_id=contact_id)
+        found = await interaction_cases.list_interactions(uow=uow, owner_id=owner_id, contact_id=contact_id)
         return [interaction_out(interaction) for interaction in found]
 
     @router.patch("/interactions/{interaction_id}", tags=["interactions"])
@@ -83,7 +83,7 @@ def interactions_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[
         interaction_id: str, body: InteractionPatch, owner_id: Owner
     ) -> InteractionOut:
         changes = body.model_dump(exclude_unset=True)
-        interaction = await service.update_interaction(
+        interaction = await interaction_cases.update_interaction(
             uow=uow, owner_id=owner_id, interaction_id=interaction_id, changes=changes, now=clock()
         )
         return interaction_out(interaction)
@@ -92,7 +92,7 @@ def interactions_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[
         "/interactions/{interaction_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["interactions"]
     )
     async def delete_interaction(interaction_id: str, owner_id: Owner) -> Response:
-        await service.delete_interaction(
+        await interaction_cases.delete_interaction(
             uow=uow, owner_id=owner_id, interaction_id=interaction_id, now=clock()
         )
         return Response(status_code=status.HTTP_204_NO_CONTENT)

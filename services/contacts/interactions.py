@@ -1,0 +1,97 @@
+"""Interaction use cases: log, list, edit and delete conversations; each refreshes its contact.
+Each runs in one unit of work: the change and its event commit together."""
+
+from datetime import datetime
+from typing import Any
+
+from services.contacts import ports
+from services.contacts.domain.changes import Change, ChangeKind
+from services.contacts.domain.model import Contact, Interaction
+from services.contacts.ports import UnitOfWork, UnitOfWorkFactory
+from shared.vocabulary import Tie
+
+
+async def log_interaction(
+    *, uow: UnitOfWorkFactory, owner_id: str, contact_id: str, fields: dict[str, Any], now: datetime
+) -> tuple[Contact, Interaction]:
+    """Log a conversation; it happened now unless ``occurred_at`` says when (it may be backdated)."""
+    fields = {**fields, "occurred_at": fields.get("occurred_at") or now}
+    async with uow() as work:
+        contact = await ports.contact_of(work, owner_id, contact_id)
+        interaction = Interaction(
+            id=ports.new_id(),
+            owner_id=owner_id,
+            contact_id=contact_id,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        await work.interactions.add(interaction)
+        previous = await _refresh_contact(work, contact, touched=interaction, now=now)
+        await work.publish(
+            Change(
+                ChangeKind.INTERACTION_LOGGED,
+                contact,
+                occurred_at=interaction.occurred_at,
+                recorded_at=now,
+                interaction=interaction,
+                previous_tie=previous,
+            )
+        )
+        await work.commit()
+        return contact, interaction
+
+
+async def list_interactions(*, uow: UnitOfWorkFactory, owner_id: str, contact_id: str) -> list[Interaction]:
+    async with uow() as work:
+        await ports.contact_of(work, owner_id, contact_id)
+        return await work.interactions.of_contact(owner_id=owner_id, contact_id=contact_id)
+
+
+async def update_interaction(
+    *, uow: UnitOfWorkFactory, owner_id: str, interaction_id: str, changes: dict[str, Any], now: datetime
+) -> Interaction:
+    async with uow() as work:
+        interaction = await ports.interaction_of(work, owner_id, interaction_id)
+        contact = await ports.contact_of(work, owner_id, interaction.contact_id)
+        changed = interaction.edit(changes, now=now)
+        if changed:
+            await work.interactions.save(interaction)
+            previous = await _refresh_contact(work, contact, touched=interaction, now=now)
+            await work.publish(
+                Change(
+                    ChangeKind.INTERACTION_UPDATED,
+                    contact,
+                    occurred_at=now,
+                    recorded_at=now,
+                    interaction=interaction,
+                    changed=changed,
+                    previous_tie=previous,
+                )
+            )
+            await work.commit()
+        return interaction
+
+
+async def delete_interaction(
+    *, uow: UnitOfWorkFactory, owner_id: str, interaction_id: str, now: datetime
+) -> None:
+    async with uow() as work:
+        interaction = await ports.interaction_of(work, owner_id, interaction_id)
+        contact = await ports.contact_of(work, owner_id, interaction.contact_id)
+        interaction.delete(now=now)
+        await work.interactions.save(interaction)
+        await _refresh_contact(work, contact, touched=None, now=now)
+        await work.publish(Change(ChangeKind.INTERACTION_DELETED, contact, now, now, interaction=interaction))
+        await work.commit()
+
+
+async def _refresh_contact(
+    work: UnitOfWork, contact: Contact, *, touched: Interaction | None, now: datetime
+) -> Tie | None:
+    latest = await work.interactions.latest_at(owner_id=contact.owner_id, contact_id=contact.id)
+    previous = contact.interactions_changed(
+        latest_at=latest, touched_at=touched.occurred_at if touched else None, now=now
+    )
+    await work.contacts.save(contact)
+    return previous

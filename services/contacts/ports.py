@@ -1,0 +1,110 @@
+"""The ports the contacts use cases work through: one unit of work over the contacts,
+interactions and follow-ups repositories, and loaders that answer NotFound for another owner's
+ids."""
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+from services.contacts.domain.changes import Change
+from services.contacts.domain.model import Contact, FollowUp, Interaction
+from shared.errors import NotFound
+from shared.vocabulary import Category, FollowUpStatus, Tie, Warmth
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ContactQuery:
+    tie: Tie | None = None
+    category: Category | None = None
+    warmth: Warmth | None = None
+    tag: str | None = None
+    going_cold: bool = False
+    text: str | None = None
+    include_archived: bool = False
+    limit: int = 50
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    next_cursor: str | None
+
+
+class ContactRepository(Protocol):
+    async def get(self, *, owner_id: str, contact_id: str) -> Contact | None: ...
+    async def add(self, contact: Contact) -> None: ...
+    async def save(self, contact: Contact) -> None: ...
+    async def by_import_keys(self, *, owner_id: str, keys: Sequence[str]) -> dict[str, Contact]: ...
+    async def search(self, *, owner_id: str, query: ContactQuery, now: datetime) -> Page[Contact]:
+        """Raises :class:`DomainError` (field ``cursor``) for a cursor it did not issue."""
+        ...
+
+    async def drifting(self, *, now: datetime, limit: int) -> list[Contact]:
+        """Active contacts, of any owner, whose tie is due to drift by ``now``."""
+        ...
+
+
+class InteractionRepository(Protocol):
+    async def get(self, *, owner_id: str, interaction_id: str) -> Interaction | None: ...
+    async def add(self, interaction: Interaction) -> None: ...
+    async def save(self, interaction: Interaction) -> None: ...
+    async def latest_at(self, *, owner_id: str, contact_id: str) -> datetime | None: ...
+    async def of_contact(self, *, owner_id: str, contact_id: str) -> list[Interaction]: ...
+
+
+class FollowUpRepository(Protocol):
+    async def get(self, *, owner_id: str, follow_up_id: str) -> FollowUp | None: ...
+    async def add(self, follow_up: FollowUp) -> None: ...
+    async def save(self, follow_up: FollowUp) -> None: ...
+    async def of_contact(
+        self, *, owner_id: str, contact_id: str, status: FollowUpStatus | None
+    ) -> list[FollowUp]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: repositories, and the events to publish with it (through the outbox)."""
+
+    @property
+    def contacts(self) -> ContactRepository: ...
+    @property
+    def interactions(self) -> InteractionRepository: ...
+    @property
+    def follow_ups(self) -> FollowUpRepository: ...
+
+    async def publish(self, change: Change) -> None: ...
+    async def commit(self) -> None: ...
+    async def __aenter__(self) -> "UnitOfWork": ...
+    async def __aexit__(self, *exc: object) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+async def contact_of(work: UnitOfWork, owner_id: str, contact_id: str) -> Contact:
+    contact = await work.contacts.get(owner_id=owner_id, contact_id=contact_id)
+    if contact is None:
+        raise NotFound("contact")
+    return contact
+
+
+async def interaction_of(work: UnitOfWork, owner_id: str, interaction_id: str) -> Interaction:
+    interaction = await work.interactions.get(owner_id=owner_id, interaction_id=interaction_id)
+    if interaction is None or interaction.deleted:
+        raise NotFound("interaction")
+    return interaction
+
+
+async def follow_up_of(work: UnitOfWork, owner_id: str, follow_up_id: str) -> FollowUp:
+    follow_up = await work.follow_ups.get(owner_id=owner_id, follow_up_id=follow_up_id)
+    if follow_up is None:
+        raise NotFound("follow-up")
+    return follow_up
