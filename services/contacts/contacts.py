@@ -2,18 +2,16 @@
 Each runs in one unit of work: the change and its event commit together."""
 
 from datetime import datetime
-from typing import Any
 
 from services.contacts import ports
 from services.contacts.domain.changes import Change, ChangeKind
+from services.contacts.domain.commands import ContactChanges, NewContact
 from services.contacts.domain.model import Contact
 from services.contacts.ports import ContactQuery, Page, UnitOfWorkFactory
 from shared.vocabulary import FollowUpStatus
 
 
-async def add_contact(
-    *, uow: UnitOfWorkFactory, owner_id: str, fields: dict[str, Any], now: datetime
-) -> Contact:
+async def add_contact(*, uow: UnitOfWorkFactory, owner_id: str, fields: NewContact, now: datetime) -> Contact:
     """Add a contact; raises :class:`DomainError` for invalid fields."""
     contact = Contact(id=ports.new_id(), owner_id=owner_id, created_at=now, updated_at=now, **fields)
     async with uow() as work:
@@ -36,7 +34,7 @@ async def find_contacts(
 
 
 async def update_contact(
-    *, uow: UnitOfWorkFactory, owner_id: str, contact_id: str, changes: dict[str, Any], now: datetime
+    *, uow: UnitOfWorkFactory, owner_id: str, contact_id: str, changes: ContactChanges, now: datetime
 ) -> Contact:
     """Edit a contact; publishes ContactUpdated naming the fields that changed (nothing if none)."""
     async with uow() as work:

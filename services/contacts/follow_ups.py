@@ -2,10 +2,10 @@
 Each runs in one unit of work: the change and its event commit together."""
 
 from datetime import datetime
-from typing import Any
 
 from services.contacts import ports
 from services.contacts.domain.changes import Change, ChangeKind
+from services.contacts.domain.commands import NewFollowUp
 from services.contacts.domain.model import FollowUp
 from services.contacts.ports import UnitOfWorkFactory
 from shared.errors import DomainError
@@ -13,7 +13,7 @@ from shared.vocabulary import FollowUpStatus
 
 
 async def schedule_follow_up(
-    *, uow: UnitOfWorkFactory, owner_id: str, contact_id: str, fields: dict[str, Any], now: datetime
+    *, uow: UnitOfWorkFactory, owner_id: str, contact_id: str, fields: NewFollowUp, now: datetime
 ) -> FollowUp:
     async with uow() as work:
         contact = await ports.contact_of(work, owner_id, contact_id)

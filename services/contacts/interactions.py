@@ -6,16 +6,17 @@ from typing import Any
 
 from services.contacts import ports
 from services.contacts.domain.changes import Change, ChangeKind
+from services.contacts.domain.commands import InteractionChanges, NewInteraction
 from services.contacts.domain.model import Contact, Interaction
 from services.contacts.ports import UnitOfWork, UnitOfWorkFactory
 from shared.vocabulary import Tie
 
 
 async def log_interaction(
-    *, uow: UnitOfWorkFactory, owner_id: str, contact_id: str, fields: dict[str, Any], now: datetime
+    *, uow: UnitOfWorkFactory, owner_id: str, contact_id: str, fields: NewInteraction, now: datetime
 ) -> tuple[Contact, Interaction]:
     """Log a conversation; it happened now unless ``occurred_at`` says when (it may be backdated)."""
-    fields = {**fields, "occurred_at": fields.get("occurred_at") or now}
+    values: dict[str, Any] = {**fields, "occurred_at": fields.get("occurred_at") or now}
     async with uow() as work:
         contact = await ports.contact_of(work, owner_id, contact_id)
         interaction = Interaction(
@@ -24,7 +25,7 @@ async def log_interaction(
             contact_id=contact_id,
             created_at=now,
             updated_at=now,
-            **fields,
+            **values,
         )
         await work.interactions.add(interaction)
         previous = await _refresh_contact(work, contact, touched=interaction, now=now)
@@ -49,7 +50,7 @@ async def list_interactions(*, uow: UnitOfWorkFactory, owner_id: str, contact_id
 
 
 async def update_interaction(
-    *, uow: UnitOfWorkFactory, owner_id: str, interaction_id: str, changes: dict[str, Any], now: datetime
+    *, uow: UnitOfWorkFactory, owner_id: str, interaction_id: str, changes: InteractionChanges, now: datetime
 ) -> Interaction:
     async with uow() as work:
         interaction = await ports.interaction_of(work, owner_id, interaction_id)

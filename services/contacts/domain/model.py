@@ -1,6 +1,7 @@
 """Contacts, interactions and follow-ups, and the rules that keep them consistent."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -143,12 +144,13 @@ class Contact:
     def going_cold(self, now: datetime) -> bool:
         return not self.archived and now >= self.due_at
 
-    def edit(self, changes: dict[str, Any], *, now: datetime) -> tuple[str, ...]:
+    def edit(self, changes: Mapping[str, object], *, now: datetime) -> tuple[str, ...]:
         """Apply ``changes`` (field → new value); returns the names of the fields that changed."""
         self._require_active()
         checked_changes(changes, editable=self.EDITABLE, required=self.REQUIRED)
         before = {name: getattr(self, name) for name in changes}
-        candidate = replace(self, **changes)  # runs the checks on a copy: nothing half-applied
+        values: dict[str, Any] = dict(changes)
+        candidate = replace(self, **values)  # runs the checks on a copy: nothing half-applied
         changed = tuple(name for name in changes if getattr(candidate, name) != before[name])
         if changed:
             for name in changed:
@@ -225,11 +227,12 @@ class Interaction:
         if self.occurred_at > self.created_at + CLOCK_SKEW:
             raise DomainError("an interaction cannot happen in the future", field="occurred_at")
 
-    def edit(self, changes: dict[str, Any], *, now: datetime) -> tuple[str, ...]:
+    def edit(self, changes: Mapping[str, object], *, now: datetime) -> tuple[str, ...]:
         if self.deleted:
             raise InvalidTransition("the interaction was deleted")
         checked_changes(changes, editable=self.EDITABLE, required=self.REQUIRED)
-        candidate = replace(self, **changes)
+        values: dict[str, Any] = dict(changes)
+        candidate = replace(self, **values)
         changed = tuple(name for name in changes if getattr(candidate, name) != getattr(self, name))
         if changed:
             for name in changed:

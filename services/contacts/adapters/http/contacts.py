@@ -2,13 +2,14 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from services.contacts import contacts as contact_cases
 from services.contacts.adapters.http.fields import Email, LongText, Name, Phone, ShortText, Strict, Tag
+from services.contacts.domain.commands import ContactChanges, NewContact
 from services.contacts.domain.model import Contact
 from services.contacts.ports import ContactQuery, UnitOfWorkFactory
 from shared.vocabulary import (
@@ -130,7 +131,10 @@ def contacts_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
     async def add_contact(body: ContactIn, owner_id: Owner) -> ContactOut:
         now = clock()
         contact = await contact_cases.add_contact(
-            uow=uow, owner_id=owner_id, fields=contact_fields(body, only_sent=False), now=now
+            uow=uow,
+            owner_id=owner_id,
+            fields=cast(NewContact, contact_fields(body, only_sent=False)),
+            now=now,
         )
         return contact_out(contact, now)
 
@@ -174,7 +178,7 @@ def contacts_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
             uow=uow,
             owner_id=owner_id,
             contact_id=contact_id,
-            changes=contact_fields(body, only_sent=True),
+            changes=cast(ContactChanges, contact_fields(body, only_sent=True)),
             now=now,
         )
         return contact_out(contact, now)

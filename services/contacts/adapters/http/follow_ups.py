@@ -2,13 +2,14 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, status
 from pydantic import AwareDatetime, BaseModel, Field
 
 from services.contacts import follow_ups as follow_up_cases
 from services.contacts.adapters.http.fields import Strict
+from services.contacts.domain.commands import NewFollowUp
 from services.contacts.domain.model import FollowUp
 from services.contacts.ports import UnitOfWorkFactory
 from shared.vocabulary import (
@@ -59,7 +60,7 @@ def follow_ups_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[],
         fields = body.model_dump()
         fields["proposed_times"] = tuple(fields["proposed_times"])
         follow_up = await follow_up_cases.schedule_follow_up(
-            uow=uow, owner_id=owner_id, contact_id=contact_id, fields=fields, now=clock()
+            uow=uow, owner_id=owner_id, contact_id=contact_id, fields=cast(NewFollowUp, fields), now=clock()
         )
         return follow_up_out(follow_up)
 

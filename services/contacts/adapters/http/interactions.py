@@ -2,13 +2,14 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Response, status
 from pydantic import AwareDatetime, BaseModel, Field
 
 from services.contacts import interactions as interaction_cases
 from services.contacts.adapters.http.fields import LongText, Strict
+from services.contacts.domain.commands import InteractionChanges, NewInteraction
 from services.contacts.domain.model import Interaction
 from services.contacts.ports import UnitOfWorkFactory
 from shared.vocabulary import (
@@ -69,7 +70,11 @@ def interactions_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[
     )
     async def log_interaction(contact_id: str, body: InteractionIn, owner_id: Owner) -> InteractionOut:
         _, interaction = await interaction_cases.log_interaction(
-            uow=uow, owner_id=owner_id, contact_id=contact_id, fields=body.model_dump(), now=clock()
+            uow=uow,
+            owner_id=owner_id,
+            contact_id=contact_id,
+            fields=cast(NewInteraction, body.model_dump()),
+            now=clock(),
         )
         return interaction_out(interaction)
 
@@ -84,7 +89,11 @@ def interactions_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[
     ) -> InteractionOut:
         changes = body.model_dump(exclude_unset=True)
         interaction = await interaction_cases.update_interaction(
-            uow=uow, owner_id=owner_id, interaction_id=interaction_id, changes=changes, now=clock()
+            uow=uow,
+            owner_id=owner_id,
+            interaction_id=interaction_id,
+            changes=cast(InteractionChanges, changes),
+            now=clock(),
         )
         return interaction_out(interaction)
 
