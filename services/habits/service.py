@@ -5,9 +5,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from services.habits.domain.changes import Change, ChangeKind
+from services.habits.domain.commands import HabitChanges, NewHabit
 from services.habits.domain.credit import InteractionFacts
 from services.habits.domain.model import CheckIn, Habit, OwnerSettings
 from shared.errors import DomainError, NotFound
@@ -76,25 +77,27 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-async def create_habit(
-    *, uow: UnitOfWorkFactory, owner_id: str, fields: dict[str, Any], now: datetime
-) -> Habit:
+async def create_habit(*, uow: UnitOfWorkFactory, owner_id: str, fields: NewHabit, now: datetime) -> Habit:
     """A new habit: in the owner's zone unless ``fields`` names one, counting days the way the
     owner's day starts."""
-    fields = dict(fields)
     async with uow() as work:
         owner = await work.owners.get(owner_id) or OwnerSettings()
-        if fields.get("timezone") is None:
-            fields["timezone"], fields["zone_is_owners"] = owner.timezone, True
-        if fields.get("start_date") is None:
-            fields["start_date"] = local_date(now, fields["timezone"], owner.day_start)
+        timezone = fields.get("timezone") or owner.timezone
         habit = Habit(
             id=new_id(),
             owner_id=owner_id,
+            name=fields["name"],
+            measure=fields["measure"],
+            schedule=fields["schedule"],
+            timezone=timezone,
+            zone_is_owners=not fields.get("timezone"),
+            start_date=fields.get("start_date") or local_date(now, timezone, owner.day_start),
+            description=fields.get("description"),
+            reminder_time=fields.get("reminder_time"),
+            rule=fields.get("rule"),
             created_at=now,
             updated_at=now,
             day_start=owner.day_start,
-            **fields,
         )
         await work.habits.add(habit)
         await work.publish(Change(ChangeKind.HABIT_CREATED, habit, now, now))
@@ -113,7 +116,7 @@ async def list_habits(*, uow: UnitOfWorkFactory, owner_id: str, include_archived
 
 
 async def update_habit(
-    *, uow: UnitOfWorkFactory, owner_id: str, habit_id: str, changes: dict[str, Any], now: datetime
+    *, uow: UnitOfWorkFactory, owner_id: str, habit_id: str, changes: HabitChanges, now: datetime
 ) -> Habit:
     """Edit a habit. A new time zone applies from now on: past check-ins keep their dates."""
     async with uow() as work:

@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, FastAPI, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.habits import service
+from services.habits.domain.commands import HabitChanges, NewHabit
 from services.habits.domain.credit import CreditRule
 from services.habits.domain.model import CheckIn, Habit
 from services.habits.service import PeriodProgress, UnitOfWorkFactory
@@ -240,7 +241,10 @@ def habit_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], date
     @router.post("/habits", status_code=status.HTTP_201_CREATED)
     async def create_habit(body: HabitIn, owner_id: Owner) -> HabitOut:
         habit = await service.create_habit(
-            uow=uow, owner_id=owner_id, fields=habit_fields(body, only_sent=False), now=clock()
+            uow=uow,
+            owner_id=owner_id,
+            fields=cast(NewHabit, habit_fields(body, only_sent=False)),
+            now=clock(),
         )
         return habit_out(habit)
 
@@ -259,7 +263,7 @@ def habit_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], date
             uow=uow,
             owner_id=owner_id,
             habit_id=habit_id,
-            changes=habit_fields(body, only_sent=True),
+            changes=cast(HabitChanges, habit_fields(body, only_sent=True)),
             now=clock(),
         )
         return habit_out(habit)

@@ -1,5 +1,6 @@
 """Habits, their pauses, and check-ins."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
@@ -89,10 +90,11 @@ class Habit:
             and period_containing(self.schedule, self.start_date, day) is not None
         )
 
-    def edit(self, changes: dict[str, Any], *, now: datetime) -> tuple[str, ...]:
+    def edit(self, changes: Mapping[str, object], *, now: datetime) -> tuple[str, ...]:
         self._require_active()
         checked_changes(changes, editable=self.EDITABLE, required=self.REQUIRED)
-        candidate = replace(self, **changes)
+        values: dict[str, Any] = dict(changes)
+        candidate = replace(self, **values)
         if "timezone" in changes:
             candidate.zone_is_owners = False  # a zone chosen for this habit is its own from now on
         changed = tuple(name for name in changes if getattr(candidate, name) != getattr(self, name))
