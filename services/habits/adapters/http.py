@@ -273,6 +273,15 @@ def habit_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], date
         await service.archive_habit(uow=uow, owner_id=owner_id, habit_id=habit_id, now=clock())
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
+    router.include_router(rest_routes(uow=uow, owner=owner, clock=clock))
+    return router
+
+
+def rest_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
+    """Pause and resume a habit: rest days neither count nor break a streak."""
+    router = APIRouter()
+    Owner = Annotated[str, owner]
+
     @router.post("/habits/{habit_id}/pause")
     async def pause_habit(habit_id: str, owner_id: Owner, body: PauseIn | None = None) -> HabitOut:
         since = body.since if body else None

@@ -78,6 +78,20 @@ class ContactOut(BaseModel):
     version: int
 
 
+class ContactFilters(BaseModel):
+    """The list's filters, one query parameter each."""
+
+    tie: Tie | None = None
+    category: Category | None = None
+    warmth: Warmth | None = None
+    tag: str | None = Field(default=None, max_length=40)
+    going_cold: bool = Field(default=False, description="Only contacts past their cadence.")
+    q: str | None = Field(default=None, max_length=200, description="Search name or company.")
+    include_archived: bool = False
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=1000)
+
+
 class ContactPage(BaseModel):
     items: list[ContactOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last.")
@@ -139,30 +153,9 @@ def contacts_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
         return contact_out(contact, now)
 
     @router.get("/contacts", tags=["contacts"])
-    async def list_contacts(
-        owner_id: Owner,
-        tie: Tie | None = None,
-        category: Category | None = None,
-        warmth: Warmth | None = None,
-        tag: Annotated[str | None, Query(max_length=40)] = None,
-        going_cold: Annotated[bool, Query(description="Only contacts past their cadence.")] = False,
-        q: Annotated[str | None, Query(max_length=200, description="Search name or company.")] = None,
-        include_archived: bool = False,
-        limit: Annotated[int, Query(ge=1, le=200)] = 50,
-        cursor: Annotated[str | None, Query(max_length=1000)] = None,
-    ) -> ContactPage:
+    async def list_contacts(owner_id: Owner, filters: Annotated[ContactFilters, Query()]) -> ContactPage:
         now = clock()
-        query = ContactQuery(
-            tie=tie,
-            category=category,
-            warmth=warmth,
-            tag=tag,
-            going_cold=going_cold,
-            text=q,
-            include_archived=include_archived,
-            limit=limit,
-            cursor=cursor,
-        )
+        query = ContactQuery(**filters.model_dump(exclude={"q"}), text=filters.q)
         page = await contact_cases.find_contacts(uow=uow, owner_id=owner_id, query=query, now=now)
         return ContactPage(items=[contact_out(c, now) for c in page.items], next_cursor=page.next_cursor)
 

@@ -76,6 +76,15 @@ def files_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], date
         report = await file_cases.import_contacts(uow=uow, owner_id=owner_id, parsed=parsed, now=clock())
         return report_out(report)
 
+    router.include_router(export_routes(uow=uow, owner=owner, clock=clock))
+    return router
+
+
+def export_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
+    """Every active contact out, as a tracker CSV or vCards."""
+    router = APIRouter()
+    Owner = Annotated[str, owner]
+
     @router.get("/exports/contacts.csv", tags=["exports"], response_class=PlainTextResponse)
     async def export_csv(owner_id: Owner) -> Response:
         found = await file_cases.all_contacts(uow=uow, owner_id=owner_id, now=clock())

@@ -73,6 +73,15 @@ def follow_ups_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[],
         )
         return [follow_up_out(follow_up) for follow_up in found]
 
+    router.include_router(follow_up_routes(uow=uow, owner=owner, clock=clock))
+    return router
+
+
+def follow_up_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
+    """Read, complete, cancel and reschedule one follow-up."""
+    router = APIRouter()
+    Owner = Annotated[str, owner]
+
     @router.get("/follow-ups/{follow_up_id}", tags=["follow-ups"])
     async def get_follow_up(follow_up_id: str, owner_id: Owner) -> FollowUpOut:
         return follow_up_out(

@@ -102,6 +102,15 @@ def feeds_router(
         await calendars.revoke_feed(uow=uow, owner_id=owner_id, feed_id=feed_id, now=clock())
         return Response(status_code=204)
 
+    router.include_router(download_router(uow=uow, owner=owner))
+    return router
+
+
+def download_router(*, uow: CalendarWorkFactory, owner: Any) -> APIRouter:
+    """One open follow-up as a file to import."""
+    router = APIRouter()
+    Owner = Annotated[str, owner]
+
     @router.get(
         "/follow-ups/{follow_up_id}.ics",
         summary="One open follow-up as an .ics file",

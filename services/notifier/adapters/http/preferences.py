@@ -174,6 +174,18 @@ def preferences_router(
         )
         return preferences_out(*now)
 
+    router.include_router(channels_router(uow=uow, sender=sender, owner=owner, clock=clock))
+    router.include_router(deliveries_router(uow=uow, owner=owner))
+    return router
+
+
+def channels_router(
+    *, uow: PromptWorkFactory, sender: Sender, owner: Any, clock: Callable[[], datetime]
+) -> APIRouter:
+    """Add, remove, resume and test the owner's channels."""
+    router = APIRouter()
+    Owner = Annotated[str, owner]
+
     @router.post("/preferences/channels", status_code=201, summary="Add a channel (an Apprise URL)")
     async def add_channel(body: ChannelIn, owner_id: Owner) -> ChannelOut:
         channel = await preferences.add_channel(
@@ -199,6 +211,14 @@ def preferences_router(
             uow=uow, sender=sender, owner_id=owner_id, channel_id=channel_id, now=clock()
         )
         return TestOut(delivered=error is None, error=error)
+
+    return router
+
+
+def deliveries_router(*, uow: PromptWorkFactory, owner: Any) -> APIRouter:
+    """The delivery log."""
+    router = APIRouter()
+    Owner = Annotated[str, owner]
 
     @router.get("/deliveries", summary="The newest delivery attempts, newest first")
     async def deliveries(
