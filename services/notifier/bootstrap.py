@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.notifier import delivery, scheduler
 from services.notifier.adapters import db
@@ -93,6 +94,19 @@ def bootstrap(
             PeriodicJob("nudges", settings.nudge_interval_s, nudges),
         ],
     )
+    _follow_streams(runtime, sessions=sessions, uow=uow, clock=clock)
+    return runtime
+
+
+def _follow_streams(
+    runtime: ServiceRuntime,
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    uow: Callable[[], db.SqlUnitOfWork],
+    clock: Callable[[], datetime],
+) -> None:
+    """The notifier's consumers: the habits stream and the contacts stream."""
+    topics = runtime.settings.kafka.topics
     runtime.consume(
         name="notifier.habits",
         topic=topics.habits,
@@ -110,4 +124,3 @@ def bootstrap(
         description="Contacts, interactions and follow-ups become what the calendar feeds show "
         "and what keep-alive prompts follow.",
     )
-    return runtime

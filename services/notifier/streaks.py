@@ -15,7 +15,7 @@ from services.notifier.domain.announcements import (
     next_check,
     replay,
 )
-from services.notifier.domain.nudges import at_risk_nudge, milestone_nudge
+from services.notifier.domain.nudges import Nudge, at_risk_nudge, milestone_nudge
 from services.notifier.domain.outgoing import Outgoing, StreakNews
 from services.notifier.domain.streaks import PeriodResult, Streaks, period_results, streaks
 from services.notifier.domain.strength import strength
@@ -124,10 +124,10 @@ async def refresh(
     states = await work.projection.states(habit_ids=touched)
     todays = {habit_id: habit.today(now) for habit_id, habit in habits.items()}
     starts = {
-        habit_id: states.get(habit_id, StreakState()).resume_from(
-            version=habit.version, earliest_change=touched[habit_id], today=todays[habit_id]
+        key: states.get(key, StreakState()).resume_from(
+            version=h.version, earliest_change=touched[key], today=todays[key]
         )
-        for habit_id, habit in habits.items()
+        for key, h in habits.items()
     }
     counts = await work.projection.counts(after={key: start.through for key, start in starts.items()})
     news: list[StreakNews] = []
@@ -148,19 +148,23 @@ async def refresh(
         updated.append((habit, replayed.state))
     await work.publish_all(news)
     await work.projection.put_states(updated)
-    milestones = [
-        milestone_nudge(
-            owner_id=habit.owner_id,
-            habit_id=habit.id,
-            name=habit.name,
-            milestone=announcement.milestone,
-            period_end=announcement.period.period.end,
-        )
-        for habit, announcement in ((n.habit, n.announcement) for n in news)
-        if announcement.kind is Kind.MILESTONE and announcement.milestone is not None
-    ]
-    await enqueue(work=work, nudges=milestones, now=now)
+    await enqueue(work=work, nudges=_milestone_nudges(news), now=now)
     return found
+
+
+def _milestone_nudges(news: Sequence[StreakNews]) -> list[Nudge]:
+    """A nudge to celebrate each milestone reached."""
+    return [
+        milestone_nudge(
+            owner_id=n.habit.owner_id,
+            habit_id=n.habit.id,
+            name=n.habit.name,
+            milestone=n.announcement.milestone,
+            period_end=n.announcement.period.period.end,
+        )
+        for n in news
+        if n.announcement.kind is Kind.MILESTONE and n.announcement.milestone is not None
+    ]
 
 
 async def refresh_closed_periods(*, uow: UnitOfWorkFactory, now: datetime, batch: int = 500) -> int:

@@ -134,60 +134,68 @@ def suggest(person: Person, previous: Suggestion | None = None) -> Suggestion:
 
 
 def _options(person: Person, previous: Suggestion | None) -> list[Suggestion]:
-    name = person.name
-    options: list[Suggestion] = []
+    """Every suggestion that fits the person, the most specific first; a check-in always fits."""
+    found = [
+        _opener(person),
+        _share(person, previous),
+        _congratulate(person),
+        _ask(person),
+        _introduce(person),
+    ]
+    check_in = f"Send {person.name} a short note: what has changed for them lately?"
+    return [*(option for option in found if option), Suggestion(SuggestionKind.CHECK_IN, check_in)]
+
+
+def _opener(person: Person) -> Suggestion | None:
+    """A first contact for someone not met yet; a revival for a dormant tie."""
     if person.never_met:
         at = " at " + person.company if person.company else ""
         work = f"their work as {person.role}{at}" if person.role else f"what they do{at}"
-        options.append(
-            Suggestion(
-                SuggestionKind.FIRST_CONTACT,
-                f"Introduce yourself to {name} in a few lines: who you are, why them ({work}), and "
-                "one small ask: 15 minutes on a call in the next two weeks, with two times that suit you.",
-            )
+        return Suggestion(
+            SuggestionKind.FIRST_CONTACT,
+            f"Introduce yourself to {person.name} in a few lines: who you are, why them ({work}), and "
+            "one small ask: 15 minutes on a call in the next two weeks, with two times that suit you.",
         )
-    elif person.tie is Tie.DORMANT:
-        options.append(
-            Suggestion(
-                SuggestionKind.REVIVE,
-                f"Reconnect with {name}: recall one thing from your last conversation and ask what "
-                "they are working on now.",
-            )
+    if person.tie is Tie.DORMANT:
+        return Suggestion(
+            SuggestionKind.REVIVE,
+            f"Reconnect with {person.name}: recall one thing from your last conversation and ask what "
+            "they are working on now.",
         )
-    if person.tags:
-        topics = sorted(person.tags)
-        start = (
-            (topics.index(previous.topic) + 1) % len(topics) if previous and previous.topic in topics else 0
-        )
-        topic = topics[start]
-        options.append(
-            Suggestion(SuggestionKind.SHARE, f"Send {name} something worth reading on {topic}.", topic=topic)
-        )
-    if person.company:
-        options.append(
-            Suggestion(
-                SuggestionKind.CONGRATULATE,
-                f"Look for news at {person.company} and congratulate {name} on it.",
-            )
-        )
-    if person.role:
-        options.append(
-            Suggestion(
-                SuggestionKind.ASK,
-                f"Ask {name} one specific question about their work as {person.role}.",
-            )
-        )
-    if person.category in (Category.PEER, Category.ALUMNI, Category.EXISTING_NETWORK) or person.tags:
-        options.append(
-            Suggestion(
-                SuggestionKind.INTRODUCE,
-                f"Offer {name} an introduction to someone in your network they would enjoy meeting.",
-            )
-        )
-    options.append(
-        Suggestion(SuggestionKind.CHECK_IN, f"Send {name} a short note: what has changed for them lately?")
+    return None
+
+
+def _share(person: Person, previous: Suggestion | None) -> Suggestion | None:
+    """Something on one of their tags, the next tag after the one suggested last."""
+    if not person.tags:
+        return None
+    topics = sorted(person.tags)
+    start = (topics.index(previous.topic) + 1) % len(topics) if previous and previous.topic in topics else 0
+    topic = topics[start]
+    return Suggestion(
+        SuggestionKind.SHARE, f"Send {person.name} something worth reading on {topic}.", topic=topic
     )
-    return options
+
+
+def _congratulate(person: Person) -> Suggestion | None:
+    if not person.company:
+        return None
+    text = f"Look for news at {person.company} and congratulate {person.name} on it."
+    return Suggestion(SuggestionKind.CONGRATULATE, text)
+
+
+def _ask(person: Person) -> Suggestion | None:
+    if not person.role:
+        return None
+    text = f"Ask {person.name} one specific question about their work as {person.role}."
+    return Suggestion(SuggestionKind.ASK, text)
+
+
+def _introduce(person: Person) -> Suggestion | None:
+    if person.category not in (Category.PEER, Category.ALUMNI, Category.EXISTING_NETWORK) and not person.tags:
+        return None
+    text = f"Offer {person.name} an introduction to someone in your network they would enjoy meeting."
+    return Suggestion(SuggestionKind.INTRODUCE, text)
 
 
 class PromptStatus(StrEnum):
