@@ -210,17 +210,17 @@ def service_cli(name: str, build: Callable[[], ServiceRuntime]) -> typer.Typer:
     @cli.command()
     def migrate() -> None:
         """Bring the database schema up to date."""
-
-        async def main() -> None:
-            runtime = build()
-            try:
-                await runtime.migrate()
-            finally:
-                await runtime.engine.dispose()
-
-        asyncio.run(main())
+        asyncio.run(_migrate(build))
 
     return cli
+
+
+async def _migrate(build: Callable[[], ServiceRuntime]) -> None:
+    runtime = build()
+    try:
+        await runtime.migrate()
+    finally:
+        await runtime.engine.dispose()
 
 
 def assemble(

@@ -145,26 +145,7 @@ class LocalKafka:
         classpath = f"{libs}/*"
         properties = self._write_config()
         if not (self.home / "data" / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-            # "--cluster-id=…": a generated id may begin with "-", which would read as an option.
-            formatted = subprocess.run(
-                [
-                    java,
-                    "-cp",
-                    classpath,
-                    "kafka.tools.StorageTool",
-                    "format",
-                    "--standalone",
-                    f"--cluster-id={cluster_id}",
-                    "-c",
-                    str(properties),
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if formatted.returncode != 0:
-                raise KafkaNotReady(f"formatting Kafka storage failed:\n{formatted.stdout}{formatted.stderr}")
+            self._format(java, classpath, properties)
         (self.home / "logs").mkdir(exist_ok=True)
         with open(self.home / "logs" / "stdout.log", "ab") as output:
             process = subprocess.Popen(
@@ -188,6 +169,29 @@ class LocalKafka:
         self._pid_file.write_text(str(process.pid))
         self._wait_ready(timeout_s)
         return self.bootstrap_servers
+
+    def _format(self, java: str, classpath: str, properties: Path) -> None:
+        """Format the storage of a new single-node cluster (KRaft, standalone controller)."""
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        # "--cluster-id=…": a generated id may begin with "-", which would read as an option.
+        formatted = subprocess.run(
+            [
+                java,
+                "-cp",
+                classpath,
+                "kafka.tools.StorageTool",
+                "format",
+                "--standalone",
+                f"--cluster-id={cluster_id}",
+                "-c",
+                str(properties),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if formatted.returncode != 0:
+            raise KafkaNotReady(f"formatting Kafka storage failed:\n{formatted.stdout}{formatted.stderr}")
 
     def stop(self, *, hard: bool = False) -> None:
         """Stop the broker; ``hard`` kills it as a crash would. Data stays on disk."""
