@@ -2,10 +2,11 @@
 Each runs in one unit of work: the change and its event commit together."""
 
 from datetime import datetime
+from typing import Any
 
 from services.contacts import ports
 from services.contacts.domain.changes import Change, ChangeKind
-from services.contacts.domain.commands import ContactChanges, NewContact
+from services.contacts.domain.commands import NEW_CONTACT_DEFAULTS, ContactChanges, NewContact
 from services.contacts.domain.model import Contact
 from services.contacts.ports import ContactQuery, Page, UnitOfWorkFactory
 from shared.vocabulary import FollowUpStatus
@@ -13,7 +14,8 @@ from shared.vocabulary import FollowUpStatus
 
 async def add_contact(*, uow: UnitOfWorkFactory, owner_id: str, fields: NewContact, now: datetime) -> Contact:
     """Add a contact; raises :class:`DomainError` for invalid fields."""
-    contact = Contact(id=ports.new_id(), owner_id=owner_id, created_at=now, updated_at=now, **fields)
+    values: dict[str, Any] = {**NEW_CONTACT_DEFAULTS, **fields}
+    contact = Contact(id=ports.new_id(), owner_id=owner_id, created_at=now, updated_at=now, **values)
     async with uow() as work:
         await work.contacts.add(contact)
         await work.publish(Change(ChangeKind.CONTACT_ADDED, contact, occurred_at=now, recorded_at=now))

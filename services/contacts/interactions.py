@@ -6,7 +6,7 @@ from typing import Any
 
 from services.contacts import ports
 from services.contacts.domain.changes import Change, ChangeKind
-from services.contacts.domain.commands import InteractionChanges, NewInteraction
+from services.contacts.domain.commands import NEW_INTERACTION_DEFAULTS, InteractionChanges, NewInteraction
 from services.contacts.domain.model import Contact, Interaction
 from services.contacts.ports import UnitOfWork, UnitOfWorkFactory
 from shared.vocabulary import Tie
@@ -16,7 +16,11 @@ async def log_interaction(
     *, uow: UnitOfWorkFactory, owner_id: str, contact_id: str, fields: NewInteraction, now: datetime
 ) -> tuple[Contact, Interaction]:
     """Log a conversation; it happened now unless ``occurred_at`` says when (it may be backdated)."""
-    values: dict[str, Any] = {**fields, "occurred_at": fields.get("occurred_at") or now}
+    values: dict[str, Any] = {
+        **NEW_INTERACTION_DEFAULTS,
+        **fields,
+        "occurred_at": fields.get("occurred_at") or now,
+    }
     async with uow() as work:
         contact = await ports.contact_of(work, owner_id, contact_id)
         interaction = Interaction(

@@ -1,14 +1,18 @@
-"""In-memory stores that implement the habits service's ports, for use-case tests that need no
-database (the way a fake unit of work tests a service layer). Copies go in and out, as a
-database would hand them."""
+"""In-memory stores that implement the contacts and habits services' ports, for use-case tests
+that need no database (the way a fake unit of work tests a service layer). Copies go in and out,
+as a database would hand them."""
 
+from collections.abc import Sequence
 from copy import deepcopy
-from datetime import date
+from datetime import date, datetime
 from typing import Self
 
+from services.contacts.domain.changes import Change as ContactChange
+from services.contacts.domain.model import Contact, FollowUp, Interaction
+from services.contacts.ports import ContactQuery, Page
 from services.habits.domain.changes import Change
 from services.habits.domain.model import CheckIn, Habit, OwnerSettings
-from shared.vocabulary import Tie
+from shared.vocabulary import FollowUpStatus, Tie
 
 
 class FakeOwners:
@@ -77,7 +81,7 @@ class FakeCheckIns:
         ]
 
 
-class FakeInteractions:
+class FakeInteractionMemory:
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str], tuple[int, Tie]] = {}
 
@@ -95,7 +99,7 @@ class FakeHabitsWork:
         self.owners = FakeOwners()
         self.habits = FakeHabits()
         self.check_ins = FakeCheckIns()
-        self.interactions = FakeInteractions()
+        self.interactions = FakeInteractionMemory()
         self.published: list[Change] = []
         self.committed = 0
         self.uncommitted: list[Change] = []
@@ -116,4 +120,113 @@ class FakeHabitsWork:
 
     def __call__(self) -> Self:
         """The fake is its own factory: every use case gets the same stores."""
+        return self
+
+
+class FakeContacts:
+    def __init__(self) -> None:
+        self.rows: dict[str, Contact] = {}
+
+    async def get(self, *, owner_id: str, contact_id: str) -> Contact | None:
+        found = self.rows.get(contact_id)
+        return deepcopy(found) if found is not None and found.owner_id == owner_id else None
+
+    async def add(self, contact: Contact) -> None:
+        self.rows[contact.id] = deepcopy(contact)
+
+    async def save(self, contact: Contact) -> None:
+        self.rows[contact.id] = deepcopy(contact)
+
+    async def by_import_keys(self, *, owner_id: str, keys: Sequence[str]) -> dict[str, Contact]:
+        return {
+            c.import_key: deepcopy(c)
+            for c in self.rows.values()
+            if c.owner_id == owner_id and c.import_key is not None and c.import_key in keys
+        }
+
+    async def search(self, *, owner_id: str, query: ContactQuery, now: datetime) -> Page[Contact]:
+        """Every active contact of the owner (the real filters are tested on both databases)."""
+        found = [deepcopy(c) for c in self.rows.values() if c.owner_id == owner_id and not c.archived]
+        return Page(found, None)
+
+    async def drifting(self, *, now: datetime, limit: int) -> list[Contact]:
+        return []
+
+
+class FakeInteractions:
+    def __init__(self) -> None:
+        self.rows: dict[str, Interaction] = {}
+
+    async def get(self, *, owner_id: str, interaction_id: str) -> Interaction | None:
+        found = self.rows.get(interaction_id)
+        return deepcopy(found) if found is not None and found.owner_id == owner_id else None
+
+    async def add(self, interaction: Interaction) -> None:
+        self.rows[interaction.id] = deepcopy(interaction)
+
+    async def save(self, interaction: Interaction) -> None:
+        self.rows[interaction.id] = deepcopy(interaction)
+
+    async def latest_at(self, *, owner_id: str, contact_id: str) -> datetime | None:
+        return max(
+            (i.occurred_at for i in await self.of_contact(owner_id=owner_id, contact_id=contact_id)),
+            default=None,
+        )
+
+    async def of_contact(self, *, owner_id: str, contact_id: str) -> list[Interaction]:
+        return [
+            deepcopy(i)
+            for i in self.rows.values()
+            if i.owner_id == owner_id and i.contact_id == contact_id and not i.deleted
+        ]
+
+
+class FakeFollowUps:
+    def __init__(self) -> None:
+        self.rows: dict[str, FollowUp] = {}
+
+    async def get(self, *, owner_id: str, follow_up_id: str) -> FollowUp | None:
+        found = self.rows.get(follow_up_id)
+        return deepcopy(found) if found is not None and found.owner_id == owner_id else None
+
+    async def add(self, follow_up: FollowUp) -> None:
+        self.rows[follow_up.id] = deepcopy(follow_up)
+
+    async def save(self, follow_up: FollowUp) -> None:
+        self.rows[follow_up.id] = deepcopy(follow_up)
+
+    async def of_contact(
+        self, *, owner_id: str, contact_id: str, status: FollowUpStatus | None
+    ) -> list[FollowUp]:
+        return [
+            deepcopy(f)
+            for f in self.rows.values()
+            if f.owner_id == owner_id and f.contact_id == contact_id and status in (None, f.status)
+        ]
+
+
+class FakeContactsWork:
+    """One unit of work over the contacts fakes; what it publishes is kept once it commits."""
+
+    def __init__(self) -> None:
+        self.contacts = FakeContacts()
+        self.interactions = FakeInteractions()
+        self.follow_ups = FakeFollowUps()
+        self.published: list[ContactChange] = []
+        self.uncommitted: list[ContactChange] = []
+
+    async def publish(self, change: ContactChange) -> None:
+        self.uncommitted.append(change)
+
+    async def commit(self) -> None:
+        self.published += self.uncommitted
+        self.uncommitted = []
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.uncommitted = []
+
+    def __call__(self) -> Self:
         return self

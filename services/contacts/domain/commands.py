@@ -9,6 +9,8 @@ from shared.vocabulary import Category, Direction, GiveFirstKind, InteractionKin
 
 
 class NewContact(TypedDict):
+    """A new contact; what it leaves out is as in ``NEW_CONTACT_DEFAULTS``."""
+
     name: str
     category: NotRequired[Category]
     tie: NotRequired[Tie]
@@ -24,6 +26,10 @@ class NewContact(TypedDict):
     why_them: NotRequired[str | None]
     notes: NotRequired[str | None]
     cadence_override_days: NotRequired[int | None]
+
+
+NEW_CONTACT_DEFAULTS = {"category": Category.OTHER, "tie": Tie.WEAK, "warmth": Warmth.WARM}
+"""Someone added without saying more is a warm, weak tie of no particular category."""
 
 
 class ContactChanges(TypedDict, total=False):
@@ -53,6 +59,10 @@ class NewInteraction(TypedDict):
     outcome: NotRequired[Outcome | None]
     notes: NotRequired[str | None]
     takeaway: NotRequired[str | None]
+
+
+NEW_INTERACTION_DEFAULTS = {"direction": Direction.OUTBOUND}
+"""An interaction logged without a direction is one the owner started."""
 
 
 class InteractionChanges(TypedDict, total=False):
