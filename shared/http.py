@@ -13,6 +13,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shared.errors import DomainError, InvalidTransition, NotFound
+from shared.schedules import InvalidSchedule
+
 ReadinessCheck = Callable[[], Awaitable[None]]
 
 
@@ -158,9 +161,9 @@ def create_app(
 def install_error_handlers(
     app: FastAPI,
     *,
-    not_found: tuple[type[Exception], ...],
-    conflict: tuple[type[Exception], ...],
-    unprocessable: tuple[type[Exception], ...],
+    not_found: tuple[type[Exception], ...] = (NotFound,),
+    conflict: tuple[type[Exception], ...] = (InvalidTransition,),
+    unprocessable: tuple[type[Exception], ...] = (DomainError, InvalidSchedule),
 ) -> None:
     """Domain outcomes as HTTP: 404 for anything that is not the caller's, 409 for a state
     conflict, 422 in FastAPI's own ``detail[].loc`` shape for a broken rule (its ``field``, if any).

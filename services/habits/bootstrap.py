@@ -7,9 +7,10 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 
 from services.habits.adapters import db
-from services.habits.adapters.http import habits_router, install_error_handlers
+from services.habits.adapters.http import habits_router
 from services.habits.adapters.kafka_in import interaction_handler, preferences_handler
 from services.habits.adapters.kafka_out import SOURCE
+from shared import http
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
@@ -49,7 +50,7 @@ def bootstrap(
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.HABITS,
         routers=[habits_router(uow=uow, owner=owner, clock=clock)],
-        error_handlers=install_error_handlers,
+        error_handlers=http.install_error_handlers,
     )
     runtime.consume(
         name="habits.interactions",

@@ -14,13 +14,13 @@ from services.notifier.adapters.apprise_out import AppriseSender
 from services.notifier.adapters.http import (
     calendar_router,
     feeds_router,
-    install_error_handlers,
     preferences_router,
     prompts_router,
     streaks_router,
 )
 from services.notifier.adapters.kafka_in import contact_events, habit_events
 from services.notifier.adapters.kafka_out import SOURCE
+from shared import http
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
@@ -88,7 +88,7 @@ def bootstrap(
             prompts_router(uow=uow, owner=owner, clock=clock),
             preferences_router(uow=uow, sender=sender, owner=owner, clock=clock),
         ],
-        error_handlers=install_error_handlers,
+        error_handlers=http.install_error_handlers,
         jobs=[
             PeriodicJob("closed-periods", settings.period_check_interval_s, closed_periods),
             PeriodicJob("nudges", settings.nudge_interval_s, nudges),

@@ -5,7 +5,7 @@ as a database would hand them."""
 from collections.abc import Sequence
 from copy import deepcopy
 from datetime import date, datetime
-from typing import Self
+from typing import Generic, Protocol, Self, TypeVar
 
 from services.contacts.domain.changes import Change as ContactChange
 from services.contacts.domain.model import Contact, FollowUp, Interaction
@@ -13,6 +13,31 @@ from services.contacts.ports import ContactQuery, Page
 from services.habits.domain.changes import Change
 from services.habits.domain.model import CheckIn, Habit, OwnerSettings
 from shared.vocabulary import FollowUpStatus, Tie
+
+
+class Owned(Protocol):
+    id: str
+    owner_id: str
+
+
+E = TypeVar("E", bound=Owned)
+
+
+class Rows(Generic[E]):
+    """Entities by id, each with its owner: copies go in and out."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, E] = {}
+
+    def find(self, owner_id: str, key: str) -> E | None:
+        found = self.rows.get(key)
+        return deepcopy(found) if found is not None and found.owner_id == owner_id else None
+
+    async def add(self, entity: E) -> None:
+        self.rows[entity.id] = deepcopy(entity)
+
+    async def save(self, entity: E) -> None:
+        self.rows[entity.id] = deepcopy(entity)
 
 
 class FakeOwners:
@@ -26,19 +51,9 @@ class FakeOwners:
         self.rows[owner_id] = settings
 
 
-class FakeHabits:
-    def __init__(self) -> None:
-        self.rows: dict[str, Habit] = {}
-
+class FakeHabits(Rows[Habit]):
     async def get(self, *, owner_id: str, habit_id: str) -> Habit | None:
-        found = self.rows.get(habit_id)
-        return deepcopy(found) if found is not None and found.owner_id == owner_id else None
-
-    async def add(self, habit: Habit) -> None:
-        self.rows[habit.id] = deepcopy(habit)
-
-    async def save(self, habit: Habit) -> None:
-        self.rows[habit.id] = deepcopy(habit)
+        return self.find(owner_id, habit_id)
 
     async def of_owner(self, *, owner_id: str, include_archived: bool) -> list[Habit]:
         return [
@@ -48,19 +63,9 @@ class FakeHabits:
         ]
 
 
-class FakeCheckIns:
-    def __init__(self) -> None:
-        self.rows: dict[str, CheckIn] = {}
-
+class FakeCheckIns(Rows[CheckIn]):
     async def get(self, *, owner_id: str, check_in_id: str) -> CheckIn | None:
-        found = self.rows.get(check_in_id)
-        return deepcopy(found) if found is not None and found.owner_id == owner_id else None
-
-    async def add(self, check_in: CheckIn) -> None:
-        self.rows[check_in.id] = deepcopy(check_in)
-
-    async def save(self, check_in: CheckIn) -> None:
-        self.rows[check_in.id] = deepcopy(check_in)
+        return self.find(owner_id, check_in_id)
 
     async def between(self, *, owner_id: str, habit_id: str, first: date, last: date) -> list[CheckIn]:
         return sorted(
@@ -123,19 +128,9 @@ class FakeHabitsWork:
         return self
 
 
-class FakeContacts:
-    def __init__(self) -> None:
-        self.rows: dict[str, Contact] = {}
-
+class FakeContacts(Rows[Contact]):
     async def get(self, *, owner_id: str, contact_id: str) -> Contact | None:
-        found = self.rows.get(contact_id)
-        return deepcopy(found) if found is not None and found.owner_id == owner_id else None
-
-    async def add(self, contact: Contact) -> None:
-        self.rows[contact.id] = deepcopy(contact)
-
-    async def save(self, contact: Contact) -> None:
-        self.rows[contact.id] = deepcopy(contact)
+        return self.find(owner_id, contact_id)
 
     async def by_import_keys(self, *, owner_id: str, keys: Sequence[str]) -> dict[str, Contact]:
         return {
@@ -153,19 +148,9 @@ class FakeContacts:
         return []
 
 
-class FakeInteractions:
-    def __init__(self) -> None:
-        self.rows: dict[str, Interaction] = {}
-
+class FakeInteractions(Rows[Interaction]):
     async def get(self, *, owner_id: str, interaction_id: str) -> Interaction | None:
-        found = self.rows.get(interaction_id)
-        return deepcopy(found) if found is not None and found.owner_id == owner_id else None
-
-    async def add(self, interaction: Interaction) -> None:
-        self.rows[interaction.id] = deepcopy(interaction)
-
-    async def save(self, interaction: Interaction) -> None:
-        self.rows[interaction.id] = deepcopy(interaction)
+        return self.find(owner_id, interaction_id)
 
     async def latest_at(self, *, owner_id: str, contact_id: str) -> datetime | None:
         return max(
@@ -181,19 +166,9 @@ class FakeInteractions:
         ]
 
 
-class FakeFollowUps:
-    def __init__(self) -> None:
-        self.rows: dict[str, FollowUp] = {}
-
+class FakeFollowUps(Rows[FollowUp]):
     async def get(self, *, owner_id: str, follow_up_id: str) -> FollowUp | None:
-        found = self.rows.get(follow_up_id)
-        return deepcopy(found) if found is not None and found.owner_id == owner_id else None
-
-    async def add(self, follow_up: FollowUp) -> None:
-        self.rows[follow_up.id] = deepcopy(follow_up)
-
-    async def save(self, follow_up: FollowUp) -> None:
-        self.rows[follow_up.id] = deepcopy(follow_up)
+        return self.find(owner_id, follow_up_id)
 
     async def of_contact(
         self, *, owner_id: str, contact_id: str, status: FollowUpStatus | None

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, FastAPI, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.habits import service
@@ -12,8 +12,7 @@ from services.habits.domain.commands import HabitChanges, NewHabit
 from services.habits.domain.credit import CreditRule
 from services.habits.domain.model import CheckIn, Habit
 from services.habits.service import PeriodProgress, UnitOfWorkFactory
-from shared import http
-from shared.errors import DomainError, InvalidTransition, NotFound
+from shared.errors import DomainError
 from shared.schedules import InvalidSchedule, Schedule
 from shared.vocabulary import (
     Category,
@@ -335,12 +334,3 @@ def check_in_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
         return [period_out(progress) for progress in found]
 
     return router
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    http.install_error_handlers(
-        app,
-        not_found=(NotFound,),
-        conflict=(InvalidTransition,),
-        unprocessable=(DomainError, InvalidSchedule),
-    )

@@ -14,7 +14,7 @@ from services.contacts.adapters.http.follow_ups import follow_ups_routes
 from services.contacts.adapters.http.interactions import interactions_routes
 from services.contacts.ports import UnitOfWorkFactory
 from shared import http
-from shared.errors import DomainError, InvalidTransition, NotFound
+from shared.errors import InvalidTransition
 
 
 def contacts_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
@@ -26,9 +26,5 @@ def contacts_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    http.install_error_handlers(
-        app,
-        not_found=(NotFound,),
-        conflict=(InvalidTransition, ConcurrentUpdate),
-        unprocessable=(DomainError,),
-    )
+    """The shared answers, and 409 for a write that lost a race (optimistic locking)."""
+    http.install_error_handlers(app, conflict=(InvalidTransition, ConcurrentUpdate))
