@@ -4,11 +4,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from services.contacts.domain import ties
 from shared import cadence
+from shared.entity import Archivable
 from shared.errors import DomainError, InvalidTransition
 from shared.partial_update import checked_changes
 from shared.vocabulary import (
@@ -65,7 +66,8 @@ def normalize_linkedin(url: str | None) -> str | None:
 
 
 @dataclass
-class Contact:
+class Contact(Archivable):
+    KIND: ClassVar[str] = "contact"
     id: str
     owner_id: str
     name: str
@@ -186,14 +188,6 @@ class Contact:
                 previous, self.tie = self.tie, revived
         self._touch(now)
         return previous
-
-    def _require_active(self) -> None:
-        if self.archived:
-            raise InvalidTransition("the contact is archived")
-
-    def _touch(self, now: datetime) -> None:
-        self.updated_at = now
-        self.version += 1
 
 
 @dataclass

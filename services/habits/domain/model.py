@@ -3,9 +3,10 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, ClassVar
 
 from services.habits.domain.credit import DEFAULT_RULES, CreditRule
+from shared.entity import Archivable
 from shared.errors import DomainError, InvalidTransition
 from shared.partial_update import checked_changes
 from shared.schedules import MIDNIGHT, InvalidSchedule, Schedule, local_date, period_containing, zone
@@ -31,7 +32,8 @@ class Pause:
 
 
 @dataclass
-class Habit:
+class Habit(Archivable):
+    KIND: ClassVar[str] = "habit"
     id: str
     owner_id: str
     name: str
@@ -149,14 +151,6 @@ class Habit:
         self._require_active()
         self.archived = True
         self._touch(now)
-
-    def _require_active(self) -> None:
-        if self.archived:
-            raise InvalidTransition("the habit is archived")
-
-    def _touch(self, now: datetime) -> None:
-        self.updated_at = now
-        self.version += 1
 
 
 @dataclass
