@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiokafka import AIOKafkaProducer
+from pydantic import ValidationError
 from sqlalchemy import Table
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.contracts.base import EventData
 from shared.contracts.topics import Topics
+from shared.db.failures import is_transient
 from shared.db.inbox import claim
 from shared.kafka.cloudevents import CloudEvent, MalformedEvent
 from shared.kafka.producer import OutgoingRecord, send_all
@@ -32,14 +33,6 @@ Handler = Callable[[AsyncSession, EventData, CloudEvent], Awaitable[None]]
 BatchHandler = Callable[[AsyncSession, Sequence[EventData]], Awaitable[None]]
 """Applies a batch's new events at once, in its transaction (after the per-event handler, if
 any): bulk statements, and one recomputation of what the events touched."""
-
-# Failures of the infrastructure, not of the message: never dead-lettered, the batch is retried.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    OperationalError,
-    InterfaceError,
-    OSError,
-    TimeoutError,
-)
 
 
 class Record(Protocol):
@@ -124,15 +117,11 @@ class EventConsumer:
             return outcome
         try:
             applied, duplicates = await self._apply(decoded)
-        except TRANSIENT_ERRORS as error:
-            log.warning("%s: batch not applied, it will be redelivered: %s", self.name, error)
-            raise
-        except Exception:
-            log.warning(
-                "%s: batch failed, applying its events one by one",
-                self.name,
-                exc_info=True,
-            )
+        except Exception as error:
+            if is_transient(error):
+                log.warning("%s: batch not applied, it will be redelivered: %s", self.name, described(error))
+                raise
+            log.warning("%s: batch failed (%s), applying its events one by one", self.name, described(error))
             for item in decoded:
                 await self._apply_one(item, outcome)
             return outcome
@@ -157,10 +146,11 @@ class EventConsumer:
             try:
                 applied, duplicates = await self._apply([item])
             except Exception as error:
+                if is_transient(error):
+                    raise  # not the event's fault: the whole batch waits and is redelivered
                 if attempt == self._retry.attempts:
-                    if isinstance(error, TRANSIENT_ERRORS):
-                        raise
                     await self._dead_letter(item.record, error, attempts=attempt)
+                    await self._remember_dead_letter(item.envelope.id)
                     outcome.dead_lettered.append(item.envelope.id)
                     return
                 await asyncio.sleep(self._retry.backoff(attempt))
@@ -168,6 +158,12 @@ class EventConsumer:
                 outcome.applied += applied
                 outcome.duplicates += duplicates
                 return
+
+    async def _remember_dead_letter(self, event_id: str) -> None:
+        """Claim a dead-lettered event in the inbox, so a redelivery (a rebalance before the
+        offset commit) does not dead-letter it a second time."""
+        async with self._sessions.begin() as session:
+            await claim(session, self._inbox, consumer=self.name, event_ids=[event_id])
 
     async def _dead_letter(self, record: Record, error: BaseException, *, attempts: int) -> None:
         log.error(
@@ -177,14 +173,14 @@ class EventConsumer:
             record.partition,
             record.offset,
             attempts,
-            error,
+            described(error),
         )
         headers = [(name, value) for name, value in record.headers if not name.startswith("dlq_")]
         headers += [
             (name, str(value).encode())
             for name, value in (
                 ("dlq_error_type", type(error).__name__),
-                ("dlq_error", str(error)[:2000]),
+                ("dlq_error", fault_text(error)[:2000]),
                 ("dlq_consumer", self.name),
                 ("dlq_original_topic", record.topic),
                 ("dlq_original_partition", record.partition),
@@ -201,6 +197,26 @@ class EventConsumer:
         )
         producer = await self._dead_letter_producer()
         await send_all(producer, [outgoing], timeout_s=self._publish_timeout_s)
+
+
+def fault_text(error: BaseException) -> str:
+    """What went wrong, without the values it was about: a validation error names the fields at
+    fault and why, never what they held (event bodies stay out of logs and headers)."""
+    cause = error.__cause__ if isinstance(error, MalformedEvent) else error
+    if isinstance(cause, ValidationError):
+        faults = "; ".join(
+            f"{'.'.join(str(part) for part in fault['loc'])}: {fault['msg']}"
+            for fault in cause.errors(include_input=False, include_url=False)
+        )
+        prefix = str(error).split(":", 1)[0] + ": " if cause is not error else ""
+        return prefix + faults
+    return str(error)
+
+
+def described(error: BaseException) -> str:
+    """The error's type and :func:`fault_text`, for a log line."""
+    text = fault_text(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def as_records(raw: Any) -> Sequence[Record]:

@@ -3,13 +3,20 @@ topic and the messages behind it still flow."""
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
+import pytest
 from faststream.kafka import KafkaBroker
+from sqlalchemy import make_url, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.contracts.base import EventData
 from shared.contracts.topics import Topics
 from shared.db.engine import create_engine, session_factory
+from shared.db.failures import sqlstate
 from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.consumer import EventConsumer, Handler, RetryPolicy
@@ -163,3 +170,87 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(
     assert await backbone.counter(engine, "o") == 1
     await producer.close()
     await engine.dispose()
+
+
+async def test_with_every_connection_slot_taken_nothing_is_dead_lettered_and_all_applies_after(
+    postgres_admin_url: str, new_postgres_database: Callable[[], Awaitable[str]], tmp_path: Any
+) -> None:
+    """PostgreSQL answers "too many connections" (SQLSTATE 53300): the consumer waits, dead-letters
+    nothing, and applies every event once a slot is free again."""
+    database_url = await new_postgres_database()
+    role = f"slots_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'slots' CONNECTION LIMIT 1"))
+        await connection.execute(text(f'ALTER DATABASE "{make_url(database_url).database}" OWNER TO {role}'))
+    limited_url = (
+        make_url(database_url).set(username=role, password="slots").render_as_string(hide_password=False)
+    )
+    engine = create_engine(limited_url)
+    await backbone.create_schema(engine)
+    await engine.dispose()
+
+    dead = RecordedDeadLetters()
+    engine = create_engine(limited_url)
+    subject = EventConsumer(
+        name="slots",
+        sessions=session_factory(engine),
+        inbox=backbone.inbox,
+        handler=backbone.bump,
+        dead_letter_producer=dead,
+        retry=RetryPolicy(attempts=2, first_backoff_s=0.01),
+    )
+    records = [
+        HandRecord.of(
+            CloudEvent.of(backbone.contact_added(owner_id="ada", contact_id=f"c{n}"), source="/t"), n
+        )
+        for n in range(20)
+    ]
+    holder = create_engine(limited_url)
+    async with holder.connect() as taken:  # the role's one slot
+        await taken.execute(text("SELECT 1"))
+        for _ in range(3):  # redelivered, again and again, while the slot is taken
+            with pytest.raises(DBAPIError) as failure:
+                await subject.process(records)
+            assert sqlstate(failure.value) == "53300"
+    await holder.dispose()  # the slot is free again
+    outcome = await subject.process(records)
+    assert (outcome.applied, outcome.dead_lettered, dead.sent) == (20, [], [])
+    assert await backbone.counter(engine, "ada") == 20
+    for disposable in (engine, admin):
+        await disposable.dispose()
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(
+            text(f'DROP DATABASE IF EXISTS "{make_url(database_url).database}" WITH (FORCE)')
+        )
+        await connection.execute(text(f"DROP ROLE {role}"))
+    await admin.dispose()
+
+
+@dataclass
+class HandRecord:
+    key: bytes | None
+    value: bytes | None
+    headers: Sequence[tuple[str, bytes]]
+    topic: str
+    partition: int
+    offset: int
+
+    @classmethod
+    def of(cls, envelope: CloudEvent, offset: int) -> "HandRecord":
+        return cls(
+            envelope.key.encode(), envelope.data, envelope.headers(), "keepwarm.contacts.v1", 0, offset
+        )
+
+
+@dataclass
+class RecordedDeadLetters:
+    sent: list[str] = field(default_factory=list)
+
+    async def send(self, topic: str, value: bytes, *, key: bytes, headers: list[tuple[str, bytes]]) -> Any:
+        self.sent.append(topic)
+        raise AssertionError("nothing may be dead-lettered")
+
+    async def __call__(self) -> "RecordedDeadLetters":
+        return self

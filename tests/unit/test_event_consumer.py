@@ -2,12 +2,13 @@
 tests/integration/test_consumer.py)."""
 
 import asyncio
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.base import EventData
@@ -116,3 +117,68 @@ async def test_a_failing_event_does_not_take_its_batch_neighbours_with_it(tmp_pa
     assert outcome.applied == 2
     assert [headers["dlq_error"] for _, _, headers in dead.sent] == [b"cannot apply c2"]
     assert await backbone.counter(engine, "ada") == 2
+
+
+class ServerSaid(Exception):
+    """A driver error carrying PostgreSQL's SQLSTATE, as asyncpg's does."""
+
+    def __init__(self, message: str, sqlstate: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "message"),
+    [
+        ("53300", "sorry, too many clients already"),
+        ("57P03", "the database system is starting up"),
+        ("57P01", "terminating connection due to administrator command"),
+        ("40001", "could not serialize access due to concurrent update"),
+        ("40P01", "deadlock detected"),
+    ],
+)
+async def test_a_database_failure_the_event_did_not_cause_is_never_dead_lettered(
+    tmp_path: Any, sqlstate: str, message: str
+) -> None:
+    """The server's own trouble reaches the consumer as a generic DBAPIError: its SQLSTATE, not
+    its class, says it is no fault of the event."""
+
+    async def server_in_trouble(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
+        raise DBAPIError("INSERT …", {}, ServerSaid(message, sqlstate))
+
+    subject, dead, engine = await consumer(tmp_path, server_in_trouble)
+    good, _ = record("ada", "c1")
+    with pytest.raises(DBAPIError):
+        await subject.process([good])
+    assert dead.sent == []
+    assert await backbone.counter(engine, "ada") is None
+
+
+async def test_a_dead_lettered_event_redelivered_is_not_dead_lettered_again(tmp_path: Any) -> None:
+    async def refuses(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
+        raise ValueError("cannot apply")
+
+    subject, dead, _ = await consumer(tmp_path, refuses)
+    poison, _ = record("ada", "c1")
+    await subject.process([poison])
+    again = await subject.process([poison])  # a rebalance before the offset commit
+    assert len(dead.sent) == 1
+    assert again.duplicates == 1
+
+
+async def test_a_dead_letter_names_the_fields_at_fault_never_their_values(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    subject, dead, _ = await consumer(tmp_path)
+    good, envelope = record("ada", "c1")
+    secret = "Takeaway only Ada may read"
+    body = json.loads(envelope.data)
+    body["contact"]["display_name"] = secret
+    body["contact"]["version"] = "not a number"
+    await subject.process([Record(good.key, json.dumps(body).encode(), good.headers)])
+    [(_, _, headers)] = dead.sent
+    assert b"contact.version" in headers["dlq_error"]
+    assert secret.encode() not in headers["dlq_error"]
+    assert "contact.version" in caplog.text
+    assert secret not in caplog.text
+    assert "not a number" not in caplog.text
