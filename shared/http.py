@@ -10,9 +10,11 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shared.db.failures import is_transient
 from shared.errors import DomainError, InvalidTransition, NotFound
 from shared.schedules import InvalidSchedule
 
@@ -101,6 +103,7 @@ async def _too_large(max_bytes: int, send: Send) -> None:
 
 
 ACCESS_LOG = logging.getLogger("keepwarm.access")
+log = logging.getLogger("keepwarm.http")
 SECRETS_IN_PATHS = re.compile(r"kwcal_[A-Za-z0-9_-]+")
 """Bearer secrets that travel in URLs (calendar feed tokens): never written to a log."""
 
@@ -186,6 +189,39 @@ def install_error_handlers(
         (not_found, answer_not_found),
         (conflict, answer_conflict),
         (unprocessable, answer_unprocessable),
+        ((DBAPIError, OSError, TimeoutError), answer_infrastructure),
     ):
         for kind in kinds:
             app.add_exception_handler(kind, handler)
+
+
+RETRY_AFTER_S = 5
+_TRACEBACK_EVERY_S = 60.0
+_last_traceback = [-_TRACEBACK_EVERY_S]
+
+
+async def answer_infrastructure(request: Request, error: Exception) -> JSONResponse:
+    """The database (or another server) is out of reach: 503 with ``Retry-After`` and a JSON body,
+    one log line per request, a traceback at most once a minute. Anything else the database
+    refuses is a 500 in JSON, logged the same way."""
+    transient = is_transient(error)
+    now = time.monotonic()
+    traceback = now - _last_traceback[0] >= _TRACEBACK_EVERY_S
+    if traceback:
+        _last_traceback[0] = now
+    cause = str(getattr(error, "orig", None) or error).strip()
+    log.error(
+        "%s %s failed: %s: %s",
+        request.method,
+        redact(request.url.path),
+        type(error).__name__,
+        cause.splitlines()[0][:300] if cause else "",  # the first line: never a statement's values
+        exc_info=error if traceback else None,
+    )
+    if transient:
+        return JSONResponse(
+            {"detail": "the service's database is out of reach; try again shortly"},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+    return JSONResponse({"detail": "internal error"}, status_code=500)

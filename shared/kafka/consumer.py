@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiokafka import AIOKafkaProducer
-from pydantic import ValidationError
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,6 +21,7 @@ from shared.contracts.topics import Topics
 from shared.db.failures import is_transient
 from shared.db.inbox import claim
 from shared.kafka.cloudevents import CloudEvent, MalformedEvent
+from shared.kafka.faults import described, fault_text
 from shared.kafka.producer import OutgoingRecord, send_all
 from shared.time import utc_now
 
@@ -197,26 +197,6 @@ class EventConsumer:
         )
         producer = await self._dead_letter_producer()
         await send_all(producer, [outgoing], timeout_s=self._publish_timeout_s)
-
-
-def fault_text(error: BaseException) -> str:
-    """What went wrong, without the values it was about: a validation error names the fields at
-    fault and why, never what they held (event bodies stay out of logs and headers)."""
-    cause = error.__cause__ if isinstance(error, MalformedEvent) else error
-    if isinstance(cause, ValidationError):
-        faults = "; ".join(
-            f"{'.'.join(str(part) for part in fault['loc'])}: {fault['msg']}"
-            for fault in cause.errors(include_input=False, include_url=False)
-        )
-        prefix = str(error).split(":", 1)[0] + ": " if cause is not error else ""
-        return prefix + faults
-    return str(error)
-
-
-def described(error: BaseException) -> str:
-    """The error's type and :func:`fault_text`, for a log line."""
-    text = fault_text(error)
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def as_records(raw: Any) -> Sequence[Record]:

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, INTEGER
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.db.outbox import RELAY_LOCK_NAMESPACE, envelope_of, key_lock_id
+from shared.kafka.faults import described
 from shared.kafka.producer import OutgoingRecord, send_all
 from shared.time import utc_now
 
@@ -71,7 +72,10 @@ class OutboxRelay:
                 except Exception as error:  # noqa: BLE001 - any outage: keep the rows, back off
                     failures += 1
                     delay = min(self._max_backoff_s, 0.2 * 2 ** min(failures, 8))
-                    log.warning("outbox relay: %s; retrying in %.1fs", error, delay)
+                    if failures == 1 or failures % 10 == 0:  # a long outage logs every tenth try
+                        log.warning(
+                            "outbox relay: %s (try %d); retrying in %.1fs", described(error), failures, delay
+                        )
                     await self.close()
                     await _sleep_unless(stop, delay)
                     continue

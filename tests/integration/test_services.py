@@ -1,6 +1,7 @@
 """Each service migrates its own database and serves its probes and API docs."""
 
 import asyncio
+import logging
 from importlib import import_module
 from typing import Any
 
@@ -17,6 +18,7 @@ from services.habits.adapters import db as habits_db
 from services.habits.bootstrap import HabitsSettings
 from services.notifier.adapters import db as notifier_db
 from services.notifier.bootstrap import NotifierSettings
+from shared.auth import DEVELOPMENT_SECRET, mint_token
 from shared.localinfra.processes import free_port
 from shared.runtime import Role, ServiceRuntime
 from shared.settings import KafkaSettings, ServiceSettings
@@ -93,3 +95,32 @@ async def test_a_service_serves_probes_and_openapi_then_stops_cleanly(
     ]
     assert owned
     assert all(operation.get("security") == [{name: []} for name in schemes] for operation in owned)
+
+
+async def test_an_unreachable_database_answers_503_with_retry_after_and_logs_one_line_per_request(
+    kafka_settings: KafkaSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL is down (nothing listens on its port): the API answers 503 in JSON with
+    ``Retry-After``, never a plain-text 500 or a dropped connection, and the log holds one line per
+    request with at most one traceback."""
+    settings = ContactsSettings(
+        database_url=f"postgresql+asyncpg://keepwarm:secret@127.0.0.1:{free_port()}/gone",
+        http_port=free_port(),
+        kafka=kafka_settings,
+    )
+    runtime = import_module("services.contacts.bootstrap").bootstrap(settings)
+    token = mint_token(secret=DEVELOPMENT_SECRET, owner_id="student-1")
+    transport = httpx.ASGITransport(app=runtime.app)
+    caplog.set_level(logging.ERROR, logger="keepwarm.http")
+    async with httpx.AsyncClient(transport=transport, base_url="http://keepwarm") as client:
+        answers = [
+            await client.get("/v1/contacts", headers={"Authorization": f"Bearer {token}"}) for _ in range(5)
+        ]
+    assert {answer.status_code for answer in answers} == {503}
+    assert all(answer.headers["retry-after"] == "5" for answer in answers)
+    assert all("out of reach" in answer.json()["detail"] for answer in answers)
+    lines = [record for record in caplog.records if record.name == "keepwarm.http"]
+    assert len(lines) == 5
+    assert sum(1 for record in lines if record.exc_info) <= 1
+    assert all("secret" not in record.getMessage() for record in lines)
+    await runtime.engine.dispose()
