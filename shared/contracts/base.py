@@ -20,7 +20,9 @@ class EventData(BaseModel):
     event_type: ClassVar[str]
     stream: ClassVar[Stream]
 
-    owner_id: str = Field(description="The student who owns the data; also the Kafka message key.")
+    owner_id: str = Field(
+        min_length=1, max_length=128, description="The student who owns the data; also the Kafka message key."
+    )
     occurred_at: AwareDatetime = Field(
         description="When it happened in the world (a backdated coffee chat is backdated)."
     )

@@ -5,9 +5,9 @@ projection and never call the contacts API. ``version`` rises with every change 
 a consumer that already holds a higher version ignores a late, stale event.
 """
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.contracts.base import EventData
 from shared.contracts.topics import Stream
@@ -27,17 +27,21 @@ class Snapshot(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+"""What the contacts API accepts as a tag: the same bounds hold for whoever consumes it."""
+
+
 class ContactSnapshot(Snapshot):
     """What consumers may know of a contact. Internal topics only: it names the person."""
 
-    id: str = Field(description="Opaque contact id.")
-    display_name: str = Field(description="The contact's name as the owner wrote it.")
-    company: str | None = Field(default=None, description="Where they work.")
-    role: str | None = Field(default=None, description="Their role or title.")
+    id: str = Field(max_length=36, description="Opaque contact id.")
+    display_name: str = Field(max_length=200, description="The contact's name as the owner wrote it.")
+    company: str | None = Field(default=None, max_length=200, description="Where they work.")
+    role: str | None = Field(default=None, max_length=200, description="Their role or title.")
     category: Category = Field(description="Persona: mentor, alumni, peer, recruiter …")
     tie: Tie = Field(description="Tie strength: strong, weak or dormant.")
     warmth: Warmth = Field(description="Warm if the owner already knows them, cold if not yet.")
-    tags: tuple[str, ...] = Field(default=(), description="The owner's tags, lower case.")
+    tags: tuple[Tag, ...] = Field(default=(), max_length=20, description="The owner's tags, lower case.")
     cadence_days: int = Field(gt=0, description="Keep-in-touch cadence in days.")
     last_interaction_at: AwareDatetime | None = Field(
         default=None,
@@ -48,8 +52,8 @@ class ContactSnapshot(Snapshot):
 
 
 class InteractionSnapshot(Snapshot):
-    id: str = Field(description="Opaque interaction id.")
-    contact_id: str
+    id: str = Field(max_length=36, description="Opaque interaction id.")
+    contact_id: str = Field(max_length=36)
     kind: InteractionKind
     give_first_kind: GiveFirstKind | None = Field(
         default=None, description="For a give-first act: what was given."
@@ -57,18 +61,22 @@ class InteractionSnapshot(Snapshot):
     direction: Direction
     occurred_at: AwareDatetime = Field(description="When the interaction happened; may be backdated.")
     outcome: Outcome | None = None
-    takeaway: str | None = Field(default=None, description="The one takeaway from the conversation.")
+    takeaway: str | None = Field(
+        default=None, max_length=1000, description="The one takeaway from the conversation."
+    )
     version: int = Field(ge=1)
 
 
 class FollowUpSnapshot(Snapshot):
-    id: str = Field(description="Opaque follow-up id.")
-    contact_id: str
-    interaction_id: str | None = Field(default=None, description="The interaction it came from.")
-    title: str = Field(description="The one concrete next step.")
+    id: str = Field(max_length=36, description="Opaque follow-up id.")
+    contact_id: str = Field(max_length=36)
+    interaction_id: str | None = Field(
+        default=None, max_length=36, description="The interaction it came from."
+    )
+    title: str = Field(max_length=300, description="The one concrete next step.")
     due_at: AwareDatetime
     proposed_times: tuple[AwareDatetime, ...] = Field(
-        default=(), description="Meeting times offered to the contact, if any."
+        max_length=5, default=(), description="Meeting times offered to the contact, if any."
     )
     status: FollowUpStatus
     version: int = Field(ge=1)

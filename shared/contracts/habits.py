@@ -40,11 +40,11 @@ class PausePeriod(BaseModel):
 class HabitSnapshot(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    id: str = Field(description="Opaque habit id.")
-    name: str
+    id: str = Field(max_length=36, description="Opaque habit id.")
+    name: str = Field(max_length=200)
     measure: HabitMeasure = Field(description="What the habit counts.")
     schedule: Schedule
-    timezone: str = Field(description="The owner's IANA time zone, e.g. Europe/Berlin.")
+    timezone: str = Field(max_length=64, description="The owner's IANA time zone, e.g. Europe/Berlin.")
     day_start: time = Field(
         default=time(0),
         description="When the owner's day starts (local): earlier moments count for the day before.",
@@ -93,8 +93,8 @@ class HabitArchived(HabitEvent):
 class CheckIn(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    id: str = Field(description="Opaque check-in id.")
-    habit_id: str
+    id: str = Field(max_length=36, description="Opaque check-in id.")
+    habit_id: str = Field(max_length=36)
     local_date: date = Field(description="The day it counts for, in the owner's time zone.")
     count: int = Field(ge=1)
     source: CheckInSource

@@ -182,3 +182,21 @@ async def test_a_dead_letter_names_the_fields_at_fault_never_their_values(
     assert "contact.version" in caplog.text
     assert secret not in caplog.text
     assert "not a number" not in caplog.text
+
+
+async def test_a_record_beyond_the_contracts_limits_is_dead_lettered_with_the_reason(tmp_path: Any) -> None:
+    """The contacts API caps a name at 200 characters; bytes on the topic are not trusted to."""
+    subject, dead, engine = await consumer(tmp_path)
+    before, _ = record("ada", "c1", offset=1)
+    oversized, envelope = record("ada", "c2", offset=2)
+    body = json.loads(envelope.data)
+    body["contact"]["display_name"] = "x" * 900_000
+    after, _ = record("ada", "c3", offset=3)
+    outcome = await subject.process(
+        [before, Record(oversized.key, json.dumps(body).encode(), oversized.headers, offset=2), after]
+    )
+    [(_, _, headers)] = dead.sent
+    assert headers["dlq_original_offset"] == b"2"
+    assert b"contact.display_name: String should have at most 200 characters" in headers["dlq_error"]
+    assert outcome.applied == 2
+    assert await backbone.counter(engine, "ada") == 2
