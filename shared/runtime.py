@@ -19,12 +19,13 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.contracts.registry import types_on
-from shared.contracts.topics import Stream
+from shared.contracts.topics import Stream, Topics
 from shared.db.migrations import upgrade
 from shared.http import create_app, database_check
 from shared.kafka.broker import create_broker, declare_published, subscribe
 from shared.kafka.consumer import BatchHandler, EventConsumer, Handler
 from shared.kafka.producer import LazyProducer, create_producer
+from shared.kafka.provisioning import provision
 from shared.kafka.relay import OutboxRelay
 from shared.settings import ServiceSettings
 
@@ -71,6 +72,8 @@ class ServiceRuntime:
     jobs: Sequence[PeriodicJob] = ()
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Called when :meth:`run` ends, e.g. to stop a dead-letter producer."""
+    topics: set[str] = field(default_factory=set)
+    """Every topic the service publishes to, follows or dead-letters into: created at start."""
 
     def consume(
         self,
@@ -98,6 +101,7 @@ class ServiceRuntime:
             self.broker, consumer, topic=topic, group_id=f"keepwarm-{self.name}", description=description
         )
         self.closers.append(dead_letters.close)
+        self.topics |= {topic, Topics.dead_letter(topic)}
 
     async def migrate(self) -> None:
         await upgrade(self.engine, self.migrations)
@@ -110,12 +114,16 @@ class ServiceRuntime:
         gc.collect()
         gc.freeze()
         tasks = []
+        # The API never waits for Kafka; the relay and consumers start once their topics exist.
+        topics_ready = asyncio.create_task(provision(self.settings.kafka, self.topics, stop))
         if Role.API in roles:
             tasks.append(asyncio.create_task(self._serve_api(stop), name=f"{self.name}-api"))
         if Role.RELAY in roles:
-            tasks.append(asyncio.create_task(self.relay.run(stop), name=f"{self.name}-relay"))
+            relay = self._after(topics_ready, self.relay.run(stop))
+            tasks.append(asyncio.create_task(relay, name=f"{self.name}-relay"))
         if Role.CONSUME in roles and self.broker.subscribers:
-            tasks.append(asyncio.create_task(self._consume(stop), name=f"{self.name}-consume"))
+            consume = self._after(topics_ready, self._consume(stop))
+            tasks.append(asyncio.create_task(consume, name=f"{self.name}-consume"))
         if Role.JOBS in roles:
             tasks += [
                 asyncio.create_task(job.loop(stop), name=f"{self.name}-{job.name}") for job in self.jobs
@@ -126,10 +134,15 @@ class ServiceRuntime:
                 task.result()
         finally:
             stop.set()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*tasks, topics_ready, return_exceptions=True)
             for close in self.closers:
                 await close()
             await self.engine.dispose()
+
+    @staticmethod
+    async def _after(ready: "asyncio.Task[None]", role: Awaitable[None]) -> None:
+        await asyncio.shield(ready)
+        await role
 
     async def _serve_api(self, stop: asyncio.Event) -> None:
         config = uvicorn.Config(
@@ -268,4 +281,5 @@ def assemble(
         relay=relay,
         migrations=migrations,
         jobs=jobs,
+        topics={settings.kafka.topics.of(publishes)} if publishes is not None else set(),
     )

@@ -23,6 +23,16 @@ class KafkaSettings(BaseSettings):
     topic_prefix: str = Field(default="", description="Prepended to every topic name.")
     request_timeout_ms: int = Field(default=10_000, gt=0)
     publish_timeout_s: float = Field(default=30.0, gt=0, description="Bound on one relay batch.")
+    topic_partitions: int = Field(
+        default=6,
+        ge=1,
+        le=1000,
+        description="Partitions of each topic a service creates (owners spread over them).",
+    )
+    topic_replication_factor: int = Field(default=1, ge=1, le=10, description="3 on a production cluster.")
+    topic_retention_ms: int = Field(
+        default=90 * 24 * 3600 * 1000, ge=-1, description="How long events stay on a topic (-1: forever)."
+    )
 
     @property
     def topics(self) -> Topics:

@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from shared.contracts.topics import Topics
+from shared.contracts.topics import Stream, Topics
 from shared.db.engine import create_engine
+from shared.kafka.provisioning import ensure_topics
 from shared.settings import KafkaSettings
 from tests.infrastructure import KafkaCluster, kafka_cluster, local_kafka, postgres_server
 
@@ -34,9 +35,14 @@ def topics() -> Topics:
 
 
 @pytest.fixture
-def kafka_settings(kafka: KafkaCluster, topics: Topics) -> KafkaSettings:
+async def kafka_settings(kafka: KafkaCluster, topics: Topics) -> KafkaSettings:
+    """Settings for this test's own topics, created up front as an operator would (tests also
+    read and write them without a service; the broker creates no topic by itself)."""
     prefix = topics.contacts.removesuffix(Topics().contacts)
-    return KafkaSettings(bootstrap_servers=kafka.bootstrap_servers, topic_prefix=prefix)
+    settings = KafkaSettings(bootstrap_servers=kafka.bootstrap_servers, topic_prefix=prefix)
+    names = [topics.of(stream) for stream in Stream]
+    await ensure_topics(settings, {*names, *(Topics.dead_letter(name) for name in names)})
+    return settings
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from shared.kafka.producer import OutgoingRecord
+from shared.kafka.provisioning import ensure_topics
+from shared.settings import KafkaSettings
 
 
 async def read_topic(bootstrap_servers: str, topic: str, *, count: int, timeout_s: float = 30) -> list[Any]:
@@ -36,6 +38,9 @@ async def read_topic(bootstrap_servers: str, topic: str, *, count: int, timeout_
 
 
 async def write_topic(bootstrap_servers: str, records: Sequence[OutgoingRecord]) -> None:
+    """Write ``records`` as a producer outside KeepWarm would, creating their topics first (the
+    broker creates none by itself)."""
+    await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap_servers), {r.topic for r in records})
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", enable_idempotence=True)
     await producer.start()
     try:

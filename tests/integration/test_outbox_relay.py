@@ -12,6 +12,7 @@ from shared.contracts.contacts import ContactAdded
 from shared.contracts.topics import Topics
 from shared.db.engine import create_engine, session_factory
 from shared.kafka.producer import create_producer
+from shared.kafka.provisioning import ensure_topics
 from shared.kafka.relay import OutboxRelay
 from shared.settings import KafkaSettings
 from tests.infrastructure import KafkaCluster
@@ -97,6 +98,7 @@ async def test_writes_succeed_while_kafka_is_down_and_arrive_after_it_returns(
     broker = restartable_kafka.local
     assert broker is not None
     settings = KafkaSettings(bootstrap_servers=restartable_kafka.bootstrap_servers, request_timeout_ms=2000)
+    await ensure_topics(settings, {topics.contacts})
     engine = create_engine(database_url)
     await backbone.create_schema(engine)
     sessions = session_factory(engine)

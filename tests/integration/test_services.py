@@ -2,11 +2,13 @@
 
 import asyncio
 import logging
+import uuid
 from importlib import import_module
 from typing import Any
 
 import httpx
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, MetaData
@@ -19,9 +21,11 @@ from services.habits.bootstrap import HabitsSettings
 from services.notifier.adapters import db as notifier_db
 from services.notifier.bootstrap import NotifierSettings
 from shared.auth import DEVELOPMENT_SECRET, mint_token
+from shared.contracts.topics import Stream
 from shared.localinfra.processes import free_port
 from shared.runtime import Role, ServiceRuntime
 from shared.settings import KafkaSettings, ServiceSettings
+from tests.infrastructure import KafkaCluster
 
 SETTINGS: dict[str, type[ServiceSettings]] = {
     "contacts": ContactsSettings,
@@ -124,3 +128,37 @@ async def test_an_unreachable_database_answers_503_with_retry_after_and_logs_one
     assert sum(1 for record in lines if record.exc_info) <= 1
     assert all("secret" not in record.getMessage() for record in lines)
     await runtime.engine.dispose()
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+async def test_a_service_creates_its_topics_with_the_configured_partitions(
+    name: str, sqlite_url: str, kafka: KafkaCluster
+) -> None:
+    """The broker creates no topic by itself: each service creates what it publishes, what it
+    follows and their dead-letter topics, with the partitions its settings give."""
+    prefix = f"fresh-{uuid.uuid4().hex[:8]}."
+    settings = KafkaSettings(
+        bootstrap_servers=kafka.bootstrap_servers, topic_prefix=prefix, topic_partitions=4
+    )
+    runtime = build(name, sqlite_url, settings)
+    await runtime.migrate()
+    stop = asyncio.Event()
+    running = asyncio.create_task(runtime.run({Role.RELAY, Role.CONSUME}, stop))
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    await admin.start()
+    try:
+        async with asyncio.timeout(30):
+            while not runtime.topics <= set(await admin.list_topics()):
+                await asyncio.sleep(0.1)
+        described = await admin.describe_topics(sorted(runtime.topics))
+    finally:
+        await admin.close()
+        stop.set()
+        await asyncio.wait_for(running, 30)
+    published = settings.topics.of(Stream(name))
+    assert published in runtime.topics
+    if name != "contacts":  # habits and the notifier follow streams, and dead-letter what fails
+        assert any(topic.endswith(".dlq") for topic in runtime.topics)
+    assert {topic["topic"]: len(topic["partitions"]) for topic in described} == dict.fromkeys(
+        runtime.topics, 4
+    )
