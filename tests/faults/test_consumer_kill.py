@@ -1,0 +1,175 @@
+"""Faults: the notifier's consumer process killed with SIGKILL, again and again, while habit
+events flow (so some batches die between their database commit and their offset commit). The
+projection, the streaks and the announcements come out exactly as one clean application of the
+same events gives them: a redelivered event has no second effect, none is lost."""
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from services.notifier.adapters import db
+from services.notifier.adapters.kafka_in import habit_events
+from services.notifier.bootstrap import NotifierSettings, bootstrap
+from shared.contracts import habits as contract
+from shared.contracts.base import EventData
+from shared.contracts.topics import Topics
+from shared.db.engine import create_engine
+from shared.kafka.cloudevents import CloudEvent
+from shared.kafka.producer import OutgoingRecord
+from shared.settings import KafkaSettings
+from shared.vocabulary import CheckInSource, HabitMeasure, ScheduleKind
+from tests.kafka_io import write_topic
+from tests.notifier.stream import apply
+
+ROOT = Path(__file__).resolve().parents[2]
+HABITS = 20
+DAYS = 60
+
+
+def history() -> list[EventData]:
+    """Each habit created, then checked in on most days of the last ``DAYS``, a few undone."""
+    now = datetime.now(UTC)
+    today = now.date()
+    events: list[EventData] = []
+    for h in range(HABITS):
+        owner = f"owner-{h:02d}"
+        habit = contract.HabitSnapshot(
+            id=f"habit-{h:02d}",
+            name="Reach out",
+            measure=HabitMeasure.OUTREACH_MESSAGES,
+            schedule=contract.Schedule(kind=ScheduleKind.DAILY),
+            timezone="UTC",
+            start_date=today - timedelta(days=DAYS),
+            version=1,
+        )
+        stamp = {"owner_id": owner, "occurred_at": now, "recorded_at": now, "habit": habit}
+        events.append(contract.HabitCreated(**stamp))
+        for day in range(DAYS):
+            if (day * 7 + h) % 11 == 0:
+                continue  # a missed day
+            check_in = contract.CheckIn(
+                id=f"{owner}-{day}",
+                habit_id=habit.id,
+                local_date=today - timedelta(days=DAYS - day),
+                count=1,
+                source=CheckInSource.MANUAL,
+            )
+            events.append(contract.HabitCheckedIn(**stamp, check_in=check_in))
+            if (day + h) % 17 == 0:
+                events.append(contract.HabitCheckInReverted(**stamp, check_in=check_in))
+    return events
+
+
+async def outcome(url: str) -> tuple[Any, ...]:
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        check_ins = (
+            await connection.execute(
+                select(db.check_ins.c.id, db.check_ins.c.reverted).order_by(db.check_ins.c.id)
+            )
+        ).all()
+        streaks = (
+            await connection.execute(
+                select(db.streaks.c.habit_id, db.streaks.c.current, db.streaks.c.longest).order_by(
+                    db.streaks.c.habit_id
+                )
+            )
+        ).all()
+        announced = (
+            await connection.execute(select(db.outbox.c.type, db.outbox.c.data).order_by(db.outbox.c.id))
+        ).all()
+    await engine.dispose()
+    news = sorted(
+        (kind, data["habit_id"], data["period_start"], data["current"])
+        for kind, raw in announced
+        for data in [json.loads(raw)]
+    )
+    return [tuple(row) for row in check_ins], [tuple(row) for row in streaks], news
+
+
+def consumer_process(url: str, settings: KafkaSettings) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "KEEPWARM_NOTIFIER_DATABASE_URL": url,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+        "KAFKA_TOPIC_PREFIX": settings.topic_prefix,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "services.notifier", "consume"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+async def test_a_consumer_killed_again_and_again_ends_with_the_projection_of_a_clean_run(
+    new_postgres_database: Any, kafka_settings: KafkaSettings, topics: Topics
+) -> None:
+    killed_url, clean_url = await new_postgres_database(), await new_postgres_database()
+    for url in (killed_url, clean_url):
+        runtime = bootstrap(NotifierSettings(database_url=url, http_port=8003, kafka=kafka_settings))
+        await runtime.migrate()
+        await runtime.engine.dispose()
+    events = history()
+    records = [
+        OutgoingRecord.of(CloudEvent.of(e, source="/keepwarm/habits"), topic=topics.habits) for e in events
+    ]
+
+    kills = 0
+    engine = create_engine(killed_url)
+    process = consumer_process(killed_url, kafka_settings)
+    try:
+        for start in range(0, len(records), 150):
+            await write_topic(kafka_settings.bootstrap_servers, records[start : start + 150])
+            if start and start % 300 == 0:
+                # Once this process has applied something, kill it while it works: a batch may
+                # die between its database commit and its offset commit.
+                before = await _processed(engine)
+                async with asyncio.timeout(60):
+                    while await _processed(engine) == before:
+                        await asyncio.sleep(0.05)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                kills += 1
+                process = consumer_process(killed_url, kafka_settings)
+        async with asyncio.timeout(120):
+            while (await _processed(engine)) < len(events):
+                await asyncio.sleep(0.5)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        await engine.dispose()
+
+    clean = bootstrap(NotifierSettings(database_url=clean_url, http_port=8003, kafka=kafka_settings))
+    await apply(
+        clean.runtime if hasattr(clean, "runtime") else clean,
+        events,
+        datetime.now(UTC),
+        handler_of=habit_events,
+    )
+    await clean.engine.dispose()
+
+    assert kills >= 3
+    killed, expected = await outcome(killed_url), await outcome(clean_url)
+    assert killed[0] == expected[0]  # every check-in once, reverted where it was
+    assert killed[1] == expected[1]  # the same streaks
+    assert killed[2] == expected[2]  # the same announcements, none twice
+    print(
+        f"\nconsumer SIGKILL x{kills}: {len(events)} events, {len(killed[0])} check-ins, "
+        f"{len(killed[2])} announcements, all equal to a clean run"
+    )
+
+
+async def _processed(engine: Any) -> int:
+    async with engine.connect() as connection:
+        return int(await connection.scalar(select(func.count()).select_from(db.inbox)) or 0)
