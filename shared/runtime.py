@@ -18,6 +18,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared import logs
 from shared.contracts.registry import types_on
 from shared.contracts.topics import Stream, Topics
 from shared.db.migrations import upgrade
@@ -181,7 +182,7 @@ def service_cli(name: str, build: Callable[[], ServiceRuntime]) -> typer.Typer:
     cli = typer.Typer(help=f"The {name} service.", no_args_is_help=True, add_completion=False)
 
     def launch(roles: set[Role], *, migrate_first: bool = False) -> None:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logs.configure()
 
         async def main() -> None:
             runtime = build()
