@@ -26,6 +26,7 @@ from shared.kafka.producer import OutgoingRecord, send_all
 from shared.time import utc_now
 
 log = logging.getLogger(__name__)
+MAX_OUTAGE_WAIT_S = 5.0
 
 Handler = Callable[[AsyncSession, EventData, CloudEvent], Awaitable[None]]
 """Applies one event inside the batch's transaction. Raising rolls the batch back."""
@@ -93,6 +94,7 @@ class EventConsumer:
         self._retry = retry
         self._publish_timeout_s = publish_timeout_s
         self._batch_handler = batch_handler
+        self._outage = 0
 
     async def process(self, records: Sequence[Record]) -> BatchOutcome:
         """Apply ``records``; returns what happened. Raises only for transient failures,
@@ -119,7 +121,7 @@ class EventConsumer:
             applied, duplicates = await self._apply(decoded)
         except Exception as error:
             if is_transient(error):
-                log.warning("%s: batch not applied, it will be redelivered: %s", self.name, described(error))
+                await self._wait_out(error)
                 raise
             log.warning("%s: batch failed (%s), applying its events one by one", self.name, described(error))
             for item in decoded:
@@ -127,7 +129,23 @@ class EventConsumer:
             return outcome
         outcome.applied += applied
         outcome.duplicates += duplicates
+        self._outage = 0
         return outcome
+
+    async def _wait_out(self, error: BaseException) -> None:
+        """The database is out of reach: wait longer each time before the batch is redelivered
+        (up to ``MAX_OUTAGE_WAIT_S``), and say so on the first failure and every tenth."""
+        self._outage += 1
+        delay = min(MAX_OUTAGE_WAIT_S, 0.1 * 2 ** min(self._outage, 8))
+        if self._outage == 1 or self._outage % 10 == 0:
+            log.warning(
+                "%s: batch not applied (try %d), redelivered in %.1fs: %s",
+                self.name,
+                self._outage,
+                delay,
+                described(error),
+            )
+        await asyncio.sleep(delay)
 
     async def _apply(self, items: Sequence[_Decoded]) -> tuple[int, int]:
         async with self._sessions.begin() as session:
@@ -147,6 +165,7 @@ class EventConsumer:
                 applied, duplicates = await self._apply([item])
             except Exception as error:
                 if is_transient(error):
+                    await self._wait_out(error)
                     raise  # not the event's fault: the whole batch waits and is redelivered
                 if attempt == self._retry.attempts:
                     await self._dead_letter(item.record, error, attempts=attempt)
