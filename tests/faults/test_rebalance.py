@@ -1,0 +1,79 @@
+"""Two notifier consumers share the work of a 12-partition topic; one leaves and another joins
+mid-stream. Every event is applied once, none is stuck, and the projection equals one clean
+application of the same events."""
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from services.notifier.adapters import db
+from services.notifier.adapters.kafka_in import habit_events
+from services.notifier.bootstrap import NotifierSettings, bootstrap
+from shared.db.engine import create_engine
+from shared.kafka.cloudevents import CloudEvent
+from shared.kafka.producer import OutgoingRecord
+from shared.runtime import Role, ServiceRuntime
+from shared.settings import KafkaSettings
+from tests.faults.habit_stream import history, outcome
+from tests.infrastructure import KafkaCluster
+from tests.kafka_io import write_topic
+from tests.notifier.stream import apply
+
+
+def instance(url: str, settings: KafkaSettings) -> tuple[ServiceRuntime, asyncio.Event, "asyncio.Task[None]"]:
+    runtime = bootstrap(NotifierSettings(database_url=url, http_port=8003, kafka=settings))
+    stop = asyncio.Event()
+    return runtime, stop, asyncio.create_task(runtime.run({Role.CONSUME}, stop))
+
+
+async def test_one_consumer_leaves_and_another_joins_mid_stream_and_every_event_applies_once(
+    kafka: KafkaCluster, new_postgres_database: Any
+) -> None:
+    settings = KafkaSettings(
+        bootstrap_servers=kafka.bootstrap_servers,
+        topic_prefix=f"rebalance-{uuid.uuid4().hex[:8]}.",
+        topic_partitions=12,
+    )
+    url, clean_url = await new_postgres_database(), await new_postgres_database()
+    first = bootstrap(NotifierSettings(database_url=url, http_port=8003, kafka=settings))
+    await first.migrate()
+    await first.engine.dispose()
+    events = history()
+    topic = settings.topics.habits
+    records = [OutgoingRecord.of(CloudEvent.of(e, source="/keepwarm/habits"), topic=topic) for e in events]
+
+    _, stop_a, running_a = instance(url, settings)
+    _, stop_b, running_b = instance(url, settings)
+    await write_topic(kafka.bootstrap_servers, records[: len(records) // 2])
+    await _until_processed(url, len(records) // 4)
+    stop_a.set()  # one leaves: its partitions move to the other
+    await asyncio.wait_for(running_a, 60)
+    _, stop_c, running_c = instance(url, settings)  # another joins: they move again
+    await write_topic(kafka.bootstrap_servers, records[len(records) // 2 :])
+    await _until_processed(url, len(records))
+    for stop, running in ((stop_b, running_b), (stop_c, running_c)):
+        stop.set()
+        await asyncio.wait_for(running, 60)
+
+    clean = bootstrap(NotifierSettings(database_url=clean_url, http_port=8003, kafka=settings))
+    await clean.migrate()
+    await apply(clean, events, datetime.now(UTC), handler_of=habit_events)
+    await clean.engine.dispose()
+    assert await outcome(url) == await outcome(clean_url)
+
+
+async def _until_processed(url: str, count: int, timeout_s: float = 120) -> None:
+    engine = create_engine(url)
+    try:
+        async with asyncio.timeout(timeout_s):
+            while True:
+                async with engine.connect() as connection:
+                    done = await connection.scalar(select(func.count()).select_from(db.inbox))
+                if (done or 0) >= count:
+                    return
+                await asyncio.sleep(0.2)
+    finally:
+        await engine.dispose()
