@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import func, select
 
 from services.notifier.adapters import db
@@ -77,3 +78,40 @@ async def _until_processed(url: str, count: int, timeout_s: float = 120) -> None
                 await asyncio.sleep(0.2)
     finally:
         await engine.dispose()
+
+
+async def test_the_offsets_are_committed_after_every_applied_batch(
+    kafka: KafkaCluster, new_postgres_database: Any
+) -> None:
+    """A consumer that dies later redelivers nothing it had applied: once a batch is applied, the
+    group's committed offsets reach the end of what it read."""
+    settings = KafkaSettings(
+        bootstrap_servers=kafka.bootstrap_servers,
+        topic_prefix=f"commits-{uuid.uuid4().hex[:8]}.",
+        topic_partitions=3,
+    )
+    url = await new_postgres_database()
+    runtime = bootstrap(NotifierSettings(database_url=url, http_port=8003, kafka=settings))
+    await runtime.migrate()
+    await runtime.engine.dispose()
+    events = history()[:200]
+    topic = settings.topics.habits
+    records = [OutgoingRecord.of(CloudEvent.of(e, source="/keepwarm/habits"), topic=topic) for e in events]
+    _, stop, running = instance(url, settings)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    await admin.start()
+    try:
+        for start in range(0, len(records), 50):
+            await write_topic(kafka.bootstrap_servers, records[start : start + 50])
+            await _until_processed(url, start + 50)
+            async with asyncio.timeout(10):
+                while True:
+                    committed = await admin.list_consumer_group_offsets("keepwarm-notifier")
+                    mine = sum(meta.offset for tp, meta in committed.items() if tp.topic == topic)
+                    if mine == start + 50:
+                        break
+                    await asyncio.sleep(0.1)
+    finally:
+        await admin.close()
+        stop.set()
+        await asyncio.wait_for(running, 60)
