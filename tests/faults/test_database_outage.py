@@ -1,6 +1,7 @@
 """Faults: the notifier's PostgreSQL stopped for 30 seconds, then crashed with SIGKILL, while
-habit events flow. The consumer waits out both (nothing is dead-lettered, nothing lost) and,
-once the database is back, ends with the projection of one clean application."""
+habit events flow. The consumer and the relay wait out both (nothing is dead-lettered, nothing
+lost): once the database is back, the projection is that of one clean application, and every
+announcement it recorded is on the notifier's topic."""
 
 import asyncio
 import os
@@ -25,7 +26,7 @@ from shared.localinfra.processes import free_port
 from shared.runtime import Role
 from shared.settings import KafkaSettings
 from tests.faults.habit_stream import history, outcome
-from tests.kafka_io import read_topic, write_topic
+from tests.kafka_io import header, read_topic, write_topic
 from tests.notifier.stream import apply
 
 OUTAGE_S = 30
@@ -41,7 +42,7 @@ async def test_the_database_stopped_then_crashed_loses_nothing_and_dead_letters_
         runtime = bootstrap(NotifierSettings(database_url=url, http_port=8003, kafka=kafka_settings))
         await runtime.migrate()
         stop = asyncio.Event()
-        consuming = asyncio.create_task(runtime.run({Role.CONSUME}, stop))
+        consuming = asyncio.create_task(runtime.run({Role.CONSUME, Role.RELAY}, stop))
         events = history()
         records = [
             OutgoingRecord.of(CloudEvent.of(e, source="/keepwarm/habits"), topic=topics.habits)
@@ -62,8 +63,11 @@ async def test_the_database_stopped_then_crashed_loses_nothing_and_dead_letters_
         await asyncio.sleep(3)
         await asyncio.to_thread(server.start)  # recovers from its write-ahead log
         await _until_processed(url, len(records))
+        announced = await _until_relayed(url)  # the relay resumed on its own too
+        published = await read_topic(kafka_settings.bootstrap_servers, topics.notifier, count=announced)
         stop.set()
         await asyncio.wait_for(consuming, 60)
+        assert len({header(record, "ce_id") for record in published}) == announced
 
         clean_url = await new_postgres_database()
         clean = bootstrap(NotifierSettings(database_url=clean_url, http_port=8003, kafka=kafka_settings))
@@ -97,6 +101,24 @@ async def _until_processed(url: str, count: int, timeout_s: float = 120) -> None
                 except Exception as error:
                     if "starting up" not in str(error) and "connect" not in str(error).lower():
                         raise
+                await asyncio.sleep(0.3)
+    finally:
+        await engine.dispose()
+
+
+async def _until_relayed(url: str, timeout_s: float = 120) -> int:
+    """How many outbox rows there are, once none is left unsent."""
+    engine = create_engine(url)
+    try:
+        async with asyncio.timeout(timeout_s):
+            while True:
+                async with engine.connect() as connection:
+                    unsent = await connection.scalar(
+                        select(func.count()).where(db.outbox.c.sent_at.is_(None))
+                    )
+                    total = await connection.scalar(select(func.count()).select_from(db.outbox))
+                if unsent == 0:
+                    return int(total or 0)
                 await asyncio.sleep(0.3)
     finally:
         await engine.dispose()
