@@ -107,7 +107,7 @@ def _owner(decode: Callable[[], dict[str, Any]]) -> str:
     except jwt.PyJWTError as error:
         raise InvalidToken(str(error)) from error
     subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject or len(subject) > 128:
+    if not isinstance(subject, str) or not subject or len(subject) > 128 or not subject.isprintable():
         raise InvalidToken("the token's sub is not an owner id")
     return subject
 

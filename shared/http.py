@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -16,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.db.failures import is_transient
 from shared.errors import DomainError, InvalidTransition, NotFound
+from shared.input_guard import InputGuard
 from shared.schedules import InvalidSchedule
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -156,7 +158,9 @@ def create_app(
     app.include_router(health_router(checks))
     for router in routers:
         app.include_router(router)
+    app.add_middleware(InputGuard)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_exception_handler(RequestValidationError, answer_invalid)
     app.add_middleware(AccessLog)
     return app
 
@@ -193,6 +197,16 @@ def install_error_handlers(
     ):
         for kind in kinds:
             app.add_exception_handler(kind, handler)
+
+
+async def answer_invalid(_: Request, error: Exception) -> JSONResponse:
+    """FastAPI's 422, without the rejected input: it may be anything (a huge string, bytes that
+    are not text), and it is the caller's own."""
+    assert isinstance(error, RequestValidationError)
+    detail = [
+        {"loc": list(fault["loc"]), "msg": fault["msg"], "type": fault["type"]} for fault in error.errors()
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 RETRY_AFTER_S = 5

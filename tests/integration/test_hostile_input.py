@@ -1,0 +1,75 @@
+"""Input no service can store answers 422 naming the field, on every service and on SQLite and
+PostgreSQL alike, and nothing is stored: non-finite JSON numbers, NUL characters and unpaired
+surrogates, in a body, a query parameter, a path id or a token's subject."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from services.contacts.bootstrap import ContactsSettings
+from services.contacts.bootstrap import bootstrap as contacts
+from services.habits.bootstrap import HabitsSettings
+from services.habits.bootstrap import bootstrap as habits
+from shared.auth import DEVELOPMENT_SECRET, mint_token
+from tests.api import Api, running_api
+
+NAN_TIE = b'{"name": "Ada", "cadence_days": NaN}'
+CASES = [
+    ("POST", "/v1/contacts", b'{"name": "Ada", "cadence_days": NaN}', ["body", "cadence_days"]),
+    ("POST", "/v1/contacts", b'{"name": "Ada", "cadence_days": Infinity}', ["body", "cadence_days"]),
+    ("POST", "/v1/contacts", b'{"name": "Ada", "cadence_days": 1e400}', ["body", "cadence_days"]),
+    ("POST", "/v1/contacts", b'{"name": "Ada\\u0000Lovelace"}', ["body", "name"]),
+    ("POST", "/v1/contacts", b'{"name": "Ada \\ud800"}', ["body", "name"]),
+    ("POST", "/v1/contacts", b'{"name": "Ada", "tags": ["ok", "x\\u0000"]}', ["body", "tags", 1]),
+    ("GET", "/v1/contacts?q=ada%00", None, ["query", "q"]),
+    ("GET", "/v1/contacts?tag=%ED%A0%80", None, ["query", "tag"]),
+    ("GET", "/v1/contacts/abc%00def", None, ["path"]),
+]
+
+
+@pytest.fixture
+async def api(database_url: str) -> AsyncIterator[Api]:
+    settings = ContactsSettings(database_url=database_url, http_port=8001)
+    async with running_api(lambda clock: contacts(settings, clock=clock), "contacts") as built:
+        yield built
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field"), CASES)
+async def test_what_no_database_can_store_is_refused_with_the_field_named(
+    api: Api, method: str, path: str, body: bytes | None, field: list[Any]
+) -> None:
+    headers = {**api.as_owner("student-1"), "content-type": "application/json"}
+    response = await api.client.request(method, path, content=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == field
+    listed = await api.client.get("/v1/contacts", headers=api.as_owner("student-1"))
+    assert listed.json()["items"] == []
+
+
+async def test_a_token_whose_subject_holds_a_nul_is_refused(api: Api) -> None:
+    token = mint_token(secret=DEVELOPMENT_SECRET, owner_id="student\x001")
+    response = await api.client.get("/v1/contacts", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+async def test_a_file_holding_a_nul_is_refused_whole(api: Api) -> None:
+    body = b"name,email\nAda\x00,ada@example.org\nGrace,grace@example.org\n"
+    response = await api.client.post("/v1/imports/csv", content=body, headers=api.as_owner("student-1"))
+    assert response.status_code == 422
+    listed = await api.client.get("/v1/contacts", headers=api.as_owner("student-1"))
+    assert listed.json()["items"] == []
+
+
+async def test_the_other_services_refuse_the_same(database_url: str) -> None:
+    settings = HabitsSettings(database_url=database_url, http_port=8002)
+    async with running_api(lambda clock: habits(settings, clock=clock), "habits") as built:
+        body = b'{"name": "Reach\\u0000out", "schedule": {"kind": "daily", "times": NaN}}'
+        response = await built.client.post(
+            "/v1/habits", content=body, headers={**built.as_owner("s"), "content-type": "application/json"}
+        )
+    assert response.status_code == 422
+    assert {tuple(fault["loc"]) for fault in response.json()["detail"]} == {
+        ("body", "name"),
+        ("body", "schedule", "times"),
+    }
