@@ -99,6 +99,7 @@ async def create_habit(*, uow: UnitOfWorkFactory, owner_id: str, fields: NewHabi
             updated_at=now,
             day_start=owner.day_start,
         )
+        habit.check_start(habit.today(now))
         await work.habits.add(habit)
         await work.publish(Change(ChangeKind.HABIT_CREATED, habit, now, now))
         await work.commit()
@@ -122,6 +123,8 @@ async def update_habit(
     async with uow() as work:
         habit = await _habit(work, owner_id, habit_id)
         changed = habit.edit(changes, now=now)
+        if "start_date" in changed:
+            habit.check_start(habit.today(now))
         if changed:
             await work.habits.save(habit)
             await work.publish(Change(ChangeKind.HABIT_UPDATED, habit, now, now, changed=changed))

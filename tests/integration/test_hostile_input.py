@@ -73,3 +73,48 @@ async def test_the_other_services_refuse_the_same(database_url: str) -> None:
         ("body", "name"),
         ("body", "schedule", "times"),
     }
+
+
+async def test_moments_and_days_no_calendar_can_hold_are_refused_and_nothing_is_stored(api: Api) -> None:
+    me = api.as_owner("student-1")
+    ada = (await api.client.post("/v1/contacts", json={"name": "Ada"}, headers=me)).json()
+    cases = [
+        (
+            f"/v1/contacts/{ada['id']}/interactions",
+            {"kind": "message", "occurred_at": "0001-01-01T00:00:00+14:00"},
+            "occurred_at",
+        ),
+        (
+            f"/v1/contacts/{ada['id']}/follow-ups",
+            {"title": "Write", "due_at": "9999-12-31T23:59:59-12:00"},
+            "due_at",
+        ),
+        (
+            f"/v1/contacts/{ada['id']}/follow-ups",
+            {"title": "Write", "due_at": "2026-03-01T10:00:00Z", "proposed_times": ["1899-12-31T23:00:00Z"]},
+            "proposed_times",
+        ),
+    ]
+    for path, body, field in cases:
+        response = await api.client.post(path, json=body, headers=me)
+        assert response.status_code == 422, (path, response.text)
+        assert field in response.json()["detail"][0]["loc"]
+    assert (await api.client.get(f"/v1/contacts/{ada['id']}/interactions", headers=me)).json() == []
+    assert (await api.client.get(f"/v1/contacts/{ada['id']}/follow-ups", headers=me)).json() == []
+
+
+async def test_a_habit_starting_in_year_1_or_9999_or_decades_ago_is_refused(database_url: str) -> None:
+    settings = HabitsSettings(database_url=database_url, http_port=8002)
+    async with running_api(lambda clock: habits(settings, clock=clock), "habits") as built:
+        me = built.as_owner("s")
+        for start in ("0001-01-01", "9999-12-31", "2001-01-01"):
+            body = {"name": "Reach out", "schedule": {"kind": "daily"}, "start_date": start}
+            response = await built.client.post("/v1/habits", json=body, headers=me)
+            assert response.status_code == 422, (start, response.text)
+            assert response.json()["detail"][0]["loc"][-1] == "start_date"
+        kept = await built.client.post(
+            "/v1/habits", json={"name": "Reach out", "schedule": {"kind": "daily"}}, headers=me
+        )
+        history = await built.client.get(f"/v1/habits/{kept.json()['id']}/history?to=0", headers=me)
+        assert history.status_code == 422
+        assert [h["name"] for h in (await built.client.get("/v1/habits", headers=me)).json()] == ["Reach out"]

@@ -12,6 +12,7 @@ from services.habits.domain.commands import HabitChanges, NewHabit
 from services.habits.domain.credit import CreditRule
 from services.habits.domain.model import CheckIn, Habit
 from services.habits.service import PeriodProgress, UnitOfWorkFactory
+from shared.bounds import Day
 from shared.errors import DomainError
 from shared.schedules import InvalidSchedule, Schedule
 from shared.vocabulary import (
@@ -24,7 +25,7 @@ from shared.vocabulary import (
     Tie,
 )
 
-LocalDate = date  # the API's field is called "date", which would shadow the type inside a class
+LocalDate = Day  # the API's field is called "date", which would shadow the type inside a class
 
 
 class Strict(BaseModel):
@@ -64,7 +65,7 @@ class HabitIn(HabitFields):
         description="IANA zone, e.g. Europe/Berlin. Default: the owner's (their preferences on the "
         "notifier), which the habit then follows when it changes.",
     )
-    start_date: date | None = Field(default=None, description="Default: today in that zone.")
+    start_date: Day | None = Field(default=None, description="Default: today in that zone.")
 
 
 class HabitPatch(HabitFields):
@@ -72,11 +73,11 @@ class HabitPatch(HabitFields):
     measure: HabitMeasure | None = None
     schedule: ScheduleIn | None = None
     timezone: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    start_date: date | None = None
+    start_date: Day | None = None
 
 
 class PauseIn(Strict):
-    since: date | None = Field(default=None, description="First paused day; default today.")
+    since: Day | None = Field(default=None, description="First paused day; default today.")
 
 
 class CheckInIn(Strict):
@@ -220,8 +221,8 @@ def habit_fields(body: HabitFields, *, only_sent: bool) -> dict[str, Any]:
     return data
 
 
-From = Annotated[date | None, Query(alias="from", description="First local day; default 4 weeks ago.")]
-To = Annotated[date | None, Query(alias="to", description="Last local day, inclusive; default today.")]
+From = Annotated[Day | None, Query(alias="from", description="First local day; default 4 weeks ago.")]
+To = Annotated[Day | None, Query(alias="to", description="Last local day, inclusive; default today.")]
 
 
 def habits_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 
 from services.habits.domain.credit import DEFAULT_RULES, CreditRule
@@ -11,6 +11,9 @@ from shared.errors import DomainError, InvalidTransition
 from shared.partial_update import checked_changes
 from shared.schedules import MIDNIGHT, InvalidSchedule, Schedule, local_date, period_containing, zone
 from shared.vocabulary import CheckInSource, HabitMeasure
+
+EARLIEST_START = timedelta(days=3653)
+LATEST_START = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,12 @@ class Habit(Archivable):
         if changed and not self.archived:
             self._touch(now)
         return tuple(changed)
+
+    def check_start(self, today: date) -> None:
+        """A habit starts at most ``EARLIEST_START`` back and ``LATEST_START`` ahead: enough to log
+        a habit kept for years, and no history so long that every streak read must walk it."""
+        if not today - EARLIEST_START <= self.start_date <= today + LATEST_START:
+            raise DomainError("a habit starts within the last ten years or the next one", field="start_date")
 
     def today(self, now: datetime) -> date:
         """The owner's day at ``now``, in the habit's zone."""

@@ -5,13 +5,14 @@ from datetime import datetime
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, status
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from services.contacts import follow_ups as follow_up_cases
 from services.contacts.adapters.http.fields import Strict
 from services.contacts.domain.commands import NewFollowUp
 from services.contacts.domain.model import FollowUp
 from services.contacts.ports import UnitOfWorkFactory
+from shared.bounds import Moment
 from shared.vocabulary import (
     FollowUpStatus,
 )
@@ -21,14 +22,14 @@ class FollowUpIn(Strict):
     title: Annotated[str, Field(min_length=1, max_length=300)] = Field(
         description="The one concrete next step."
     )
-    due_at: AwareDatetime
-    proposed_times: list[AwareDatetime] = Field(default=[], max_length=5, description="Times to offer.")
+    due_at: Moment
+    proposed_times: list[Moment] = Field(default=[], max_length=5, description="Times to offer.")
     interaction_id: str | None = Field(default=None, description="The interaction it came from.")
 
 
 class RescheduleIn(Strict):
-    due_at: AwareDatetime
-    proposed_times: list[AwareDatetime] | None = Field(default=None, max_length=5)
+    due_at: Moment
+    proposed_times: list[Moment] | None = Field(default=None, max_length=5)
 
 
 class FollowUpOut(BaseModel):

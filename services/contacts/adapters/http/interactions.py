@@ -5,13 +5,14 @@ from datetime import datetime
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Response, status
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from services.contacts import interactions as interaction_cases
 from services.contacts.adapters.http.fields import LongText, Strict
 from services.contacts.domain.commands import InteractionChanges, NewInteraction
 from services.contacts.domain.model import Interaction
 from services.contacts.ports import UnitOfWorkFactory
+from shared.bounds import Moment
 from shared.vocabulary import (
     Direction,
     GiveFirstKind,
@@ -32,13 +33,13 @@ class InteractionFields(Strict):
 class InteractionIn(InteractionFields):
     kind: InteractionKind
     direction: Direction = Direction.OUTBOUND
-    occurred_at: AwareDatetime | None = Field(default=None, description="When it happened; default now.")
+    occurred_at: Moment | None = Field(default=None, description="When it happened; default now.")
 
 
 class InteractionPatch(InteractionFields):
     kind: InteractionKind | None = None
     direction: Direction | None = None
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Moment | None = None
 
 
 class InteractionOut(BaseModel):

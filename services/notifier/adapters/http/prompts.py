@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from services.notifier import prompts
 from services.notifier.domain.prompts import PromptStatus, SuggestionKind
 from services.notifier.prompts import PromptView, PromptWorkFactory
+from shared.bounds import Moment
 
 
 class SuggestionOut(BaseModel):
@@ -41,7 +42,7 @@ def prompt_out(view: PromptView) -> PromptOut:
 
 
 class SnoozeIn(BaseModel):
-    until: AwareDatetime | None = Field(default=None, description="Snooze until this moment …")
+    until: Moment | None = Field(default=None, description="Snooze until this moment …")
     days: int | None = Field(default=None, ge=1, le=365, description="… or for this many days.")
 
     @model_validator(mode="after")
