@@ -1,6 +1,8 @@
 """Imports and exports: the files students have, read without losing good rows, twice without
 duplicates, and written back in formats other tools read."""
 
+import csv
+import io
 from pathlib import Path
 
 from tests.contacts.conftest import Api
@@ -137,3 +139,43 @@ async def test_a_file_with_too_many_rows_is_refused_whole(api: Api) -> None:
     assert response.status_code == 422
     assert "more than 5000 rows" in response.json()["detail"][0]["msg"]
     assert (await api.client.get("/v1/contacts", headers=me)).json()["items"] == []
+
+
+FORMULAS = [
+    '=HYPERLINK("http://x","y")',
+    "=1+2",
+    "+SUM(1)",
+    "@cmd",
+    "-2+3+cmd|' /C calc'!A0",
+    "\t=tab",
+    "\r=2",
+]
+
+
+async def test_the_export_never_hands_a_spreadsheet_a_formula_and_reads_back_as_typed(api: Api) -> None:
+    me, other = api.as_owner("student-1"), api.as_owner("student-2")
+    for n, formula in enumerate(FORMULAS):
+        created = await api.client.post("/v1/contacts", json={"name": f"P{n}", "notes": formula}, headers=me)
+        assert created.status_code == 201, created.text
+    exported = (await api.client.get("/v1/exports/contacts.csv", headers=me)).text
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows[1:] for cell in row)
+    assert [row[-2] for row in rows[1:]] == ["'" + formula for formula in FORMULAS]
+    report = (await api.client.post("/v1/imports/csv", content=exported.encode(), headers=other)).json()
+    assert (report["created"], report["failed"]) == (len(FORMULAS), 0)
+    copied = {
+        c["name"]: c["notes"] for c in (await api.client.get("/v1/contacts", headers=other)).json()["items"]
+    }
+    assert copied == {f"P{n}": formula for n, formula in enumerate(FORMULAS)}
+
+
+async def test_an_import_is_held_to_the_limits_of_the_api(api: Api) -> None:
+    me = api.as_owner("student-1")
+    rows = "name,notes\n" + f"{'N' * 201},ok\nGrace,{'x' * 10_001}\nAda,fine\n"
+    report = (await api.client.post("/v1/imports/csv", content=rows.encode(), headers=me)).json()
+    assert report["created"] == 1
+    assert [(e["row"], e["field"]) for e in report["errors"]] == [(2, "name"), (3, "notes")]
+    huge = "name,notes\nAda," + "y" * 131_073 + "\n"
+    refused = await api.client.post("/v1/imports/csv", content=huge.encode(), headers=me)
+    assert refused.status_code == 422
+    assert "not a CSV file this service can read" in refused.text

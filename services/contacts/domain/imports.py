@@ -13,7 +13,7 @@ Parsers never stop at a bad row: they return the good rows and an error per bad 
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -90,7 +90,7 @@ def parse_linkedin_connections(text: str) -> ParsedFile:
     if header_at is None:
         raise UnreadableFile("no 'First Name,Last Name,URL,…' header: is this LinkedIn's Connections.csv?")
     parsed = ParsedFile()
-    rows = csv.DictReader(io.StringIO("\n".join(lines[header_at:])))
+    rows = _rows(csv.DictReader(io.StringIO("\n".join(lines[header_at:]))))
     for number, row in enumerate(rows, start=header_at + 2):
         _limit(number - header_at - 1)
         name = " ".join(
@@ -165,15 +165,19 @@ EXPORT_COLUMNS = (
 
 def parse_tracker_csv(text: str) -> ParsedFile:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if reader.fieldnames is None:
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as error:
+        raise UnreadableFile(f"not a CSV file this service can read: {error}") from None
+    if fieldnames is None:
         raise UnreadableFile("the file is empty")
-    columns = {_column(name): name for name in reader.fieldnames if name}
+    columns = {_column(name): name for name in fieldnames if name}
     if "name" not in columns:
         raise UnreadableFile(f"no 'name' column; expected columns: {', '.join(TRACKER_COLUMNS)}")
     parsed = ParsedFile()
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in enumerate(_rows(reader), start=2):
         _limit(number - 1)
-        row = {key: (raw.get(original) or "").strip() for key, original in columns.items()}
+        row = {key: typed(raw.get(original)) for key, original in columns.items()}
         if not any(row.values()):
             continue
         try:
@@ -203,6 +207,32 @@ def parse_tracker_csv(text: str) -> ParsedFile:
     return parsed
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell a spreadsheet would run as a formula (OWASP's CSV injection list)."""
+
+
+def exported(value: str) -> str:
+    """A cell as written out: a leading quote keeps a spreadsheet from running it as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def typed(value: str | None) -> str:
+    """A cell as read in: what was typed, without surrounding spaces, and without the quote an
+    export put before a formula-like value (so an export reads back as it was)."""
+    text = (value or "").strip(" ")
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text.strip()
+
+
+def _rows(reader: Iterable[dict[str, str | None]]) -> Iterator[dict[str, str | None]]:
+    """The reader's rows; a malformed file (a cell over the size limit, a stray quote) is refused."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise UnreadableFile(f"not a CSV file this service can read: {error}") from None
+
+
 def tracker_csv(contacts: Iterable[ExportableContact]) -> str:
     """The tracker layout, ready for a spreadsheet (and for importing again)."""
     out = io.StringIO()
@@ -210,7 +240,8 @@ def tracker_csv(contacts: Iterable[ExportableContact]) -> str:
     writer.writerow(EXPORT_COLUMNS)
     for contact in contacts:
         writer.writerow(
-            [
+            exported(str(cell))
+            for cell in [
                 contact.name,
                 ";".join(contact.emails),
                 ";".join(contact.phones),

@@ -26,6 +26,18 @@ from shared.vocabulary import (
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TEXT_LIMITS = {
+    "name": 200,
+    "company": 200,
+    "role": 200,
+    "linkedin_url": 300,
+    "how_met": 10_000,
+    "ask": 10_000,
+    "why_them": 10_000,
+    "notes": 10_000,
+}
+"""The longest text a contact holds, whichever way it came in (the API, or an imported file)."""
+LIST_LIMITS = {"emails": 10, "phones": 10, "tags": 20}
 CLOCK_SKEW = timedelta(minutes=5)  # tolerated between a client's clock and ours
 LINKEDIN_PROFILE = re.compile(r"^https?://([a-z]{2,3}\.)?linkedin\.com/in/[^/?#\s]+/?$", re.IGNORECASE)
 
@@ -124,6 +136,13 @@ class Contact(Archivable):
         self.linkedin_url = normalize_linkedin(self.linkedin_url)
         if self.cadence_override_days is not None and not 1 <= self.cadence_override_days <= 730:
             raise DomainError("cadence must be between 1 and 730 days", field="cadence_override_days")
+        for name, limit in TEXT_LIMITS.items():
+            value = getattr(self, name)
+            if value is not None and len(value) > limit:
+                raise DomainError(f"{name} has at most {limit} characters", field=name)
+        for name, limit in LIST_LIMITS.items():
+            if len(getattr(self, name)) > limit:
+                raise DomainError(f"at most {limit} {name}", field=name)
 
     @property
     def cadence_days(self) -> int:
