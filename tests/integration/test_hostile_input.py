@@ -118,3 +118,19 @@ async def test_a_habit_starting_in_year_1_or_9999_or_decades_ago_is_refused(data
         history = await built.client.get(f"/v1/habits/{kept.json()['id']}/history?to=0", headers=me)
         assert history.status_code == 422
         assert [h["name"] for h in (await built.client.get("/v1/habits", headers=me)).json()] == ["Reach out"]
+
+
+async def test_a_chunked_body_over_the_limit_answers_413(api: Api) -> None:
+    """No Content-Length to go by: the limit holds while the body streams in."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(30):
+            yield b"x" * 100_000
+
+    response = await api.client.post(
+        "/v1/contacts",
+        content=chunks(),
+        headers={**api.as_owner("student-1"), "content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "request body larger than 2097152 bytes"}
