@@ -99,7 +99,7 @@ def contracts_export() -> None:
 @app.command()
 def token(
     owner: str = typer.Argument(..., help="The owner (student) id: the token's `sub`."),
-    days: int = typer.Option(30, min=1, max=365, help="How long the token is valid."),
+    days: int = typer.Option(30, min=1, max=90, help="How long the token is valid (services refuse longer)."),
 ) -> None:
     """Mint a bearer token signed with the local secret (KEEPWARM_AUTH_JWT_SECRET, or the
     development secret), for calling the APIs: `Authorization: Bearer <token>`."""

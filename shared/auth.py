@@ -6,6 +6,8 @@ missing or placeholder secret is refused at start-up, never silently accepted.
 """
 
 import asyncio
+import math
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, Any
@@ -20,6 +22,7 @@ from shared.time import utc_now
 
 DEVELOPMENT_SECRET = "keepwarm-development-secret-not-for-deployment"
 MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 128
 
 
 class AuthSettings(BaseSettings):
@@ -29,6 +32,9 @@ class AuthSettings(BaseSettings):
     oidc_issuer: str | None = Field(default=None, description="Expected `iss` of OIDC tokens.")
     oidc_audience: str | None = Field(default=None, description="Expected `aud` of OIDC tokens.")
     oidc_jwks_url: str | None = Field(default=None, description="Where the issuer publishes its keys.")
+    max_token_days: int = Field(
+        default=90, ge=1, le=366, description="Tokens that expire later than this from now are refused."
+    )
 
 
 class InvalidToken(ValueError):
@@ -47,18 +53,26 @@ def token_verifier(settings: AuthSettings, *, environment: str) -> OwnerOf:
     if settings.oidc_jwks_url:
         if not (settings.oidc_issuer and settings.oidc_audience):
             raise ConfigurationError("OIDC needs KEEPWARM_AUTH_OIDC_ISSUER and KEEPWARM_AUTH_OIDC_AUDIENCE")
-        return _oidc_verifier(settings.oidc_jwks_url, settings.oidc_issuer, settings.oidc_audience)
+        return _oidc_verifier(
+            settings.oidc_jwks_url,
+            settings.oidc_issuer,
+            settings.oidc_audience,
+            max_lifetime=timedelta(days=settings.max_token_days),
+        )
     secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
     if environment != "development":
         if not secret or secret == DEVELOPMENT_SECRET:
             raise ConfigurationError(
                 "set KEEPWARM_AUTH_OIDC_* or a real KEEPWARM_AUTH_JWT_SECRET outside development"
             )
-        if len(secret) < MIN_SECRET_LENGTH:
+        if len(secret) < MIN_SECRET_LENGTH or entropy_bits(secret) < MIN_SECRET_BITS or len(set(secret)) < 16:
             raise ConfigurationError(
-                f"KEEPWARM_AUTH_JWT_SECRET must be at least {MIN_SECRET_LENGTH} characters"
+                f"KEEPWARM_AUTH_JWT_SECRET must be at least {MIN_SECRET_LENGTH} random characters "
+                f"(about {MIN_SECRET_BITS} bits), e.g. from secrets.token_urlsafe(32)"
             )
-    return _secret_verifier(secret or DEVELOPMENT_SECRET)
+    return _secret_verifier(
+        secret or DEVELOPMENT_SECRET, max_lifetime=timedelta(days=settings.max_token_days)
+    )
 
 
 def local_secret(settings: AuthSettings) -> str:
@@ -70,16 +84,17 @@ def mint_token(*, secret: str, owner_id: str, ttl: timedelta = timedelta(days=30
     return jwt.encode({"sub": owner_id, "iat": now, "exp": now + ttl}, secret, algorithm="HS256")
 
 
-def _secret_verifier(secret: str) -> OwnerOf:
+def _secret_verifier(secret: str, *, max_lifetime: timedelta) -> OwnerOf:
     async def owner_of(token: str) -> str:
         return _owner(
-            lambda: jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["sub", "exp"]})
+            lambda: jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["sub", "exp"]}),
+            max_lifetime=max_lifetime,
         )
 
     return owner_of
 
 
-def _oidc_verifier(jwks_url: str, issuer: str, audience: str) -> OwnerOf:
+def _oidc_verifier(jwks_url: str, issuer: str, audience: str, *, max_lifetime: timedelta) -> OwnerOf:
     keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600)
 
     async def owner_of(token: str) -> str:
@@ -95,17 +110,28 @@ def _oidc_verifier(jwks_url: str, issuer: str, audience: str) -> OwnerOf:
                 audience=audience,
                 issuer=issuer,
                 options={"require": ["sub", "exp", "iss", "aud"]},
-            )
+            ),
+            max_lifetime=max_lifetime,
         )
 
     return owner_of
 
 
-def _owner(decode: Callable[[], dict[str, Any]]) -> str:
+def entropy_bits(secret: str) -> float:
+    """The secret's Shannon entropy in bits, from the spread of its characters: 32 spaces hold
+    none, 32 random URL-safe characters about 150."""
+    counts = Counter(secret)
+    return -sum(n * math.log2(n / len(secret)) for n in counts.values())
+
+
+def _owner(decode: Callable[[], dict[str, Any]], *, max_lifetime: timedelta) -> str:
     try:
         claims = decode()
     except jwt.PyJWTError as error:
         raise InvalidToken(str(error)) from error
+    expires = claims.get("exp")
+    if not isinstance(expires, int | float) or expires > (utc_now() + max_lifetime).timestamp():
+        raise InvalidToken(f"the token lives longer than {max_lifetime.days} days")
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 128 or not subject.isprintable():
         raise InvalidToken("the token's sub is not an owner id")

@@ -153,8 +153,12 @@ def create_app(
     routers: Sequence[APIRouter],
     checks: dict[str, ReadinessCheck],
     max_body_bytes: int = 2 * 1024 * 1024,
+    docs: bool = True,
 ) -> FastAPI:
-    app = FastAPI(title=title, version=version)
+    if docs:
+        app = FastAPI(title=title, version=version)
+    else:  # in production, by default: the API's description is not for everyone
+        app = FastAPI(title=title, version=version, docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(health_router(checks))
     for router in routers:
         app.include_router(router)

@@ -270,6 +270,7 @@ def assemble(
         version=version,
         routers=list(routers),
         checks={"database": database_check(engine)},
+        docs=settings.serves_docs,
     )
     if error_handlers is not None:
         error_handlers(app)

@@ -50,3 +50,10 @@ class ServiceSettings(BaseSettings):
     http_port: int = Field(ge=1, le=65535)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    api_docs: bool | None = Field(
+        default=None, description="Serve /docs and /openapi.json; by default everywhere but in production."
+    )
+
+    @property
+    def serves_docs(self) -> bool:
+        return self.api_docs if self.api_docs is not None else self.environment != "production"

@@ -2,16 +2,18 @@
 PostgreSQL alike, and nothing is stored: non-finite JSON numbers, NUL characters and unpaired
 surrogates, in a body, a query parameter, a path id or a token's subject."""
 
+import secrets
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from services.contacts.bootstrap import ContactsSettings
 from services.contacts.bootstrap import bootstrap as contacts
 from services.habits.bootstrap import HabitsSettings
 from services.habits.bootstrap import bootstrap as habits
-from shared.auth import DEVELOPMENT_SECRET, mint_token
+from shared.auth import DEVELOPMENT_SECRET, AuthSettings, mint_token
 from tests.api import Api, running_api
 
 NAN_TIE = b'{"name": "Ada", "cadence_days": NaN}'
@@ -134,3 +136,18 @@ async def test_a_chunked_body_over_the_limit_answers_413(api: Api) -> None:
     )
     assert response.status_code == 413
     assert response.json() == {"detail": "request body larger than 2097152 bytes"}
+
+
+@pytest.mark.parametrize(("environment", "served"), [("production", False), ("development", True)])
+async def test_the_api_documents_are_served_outside_production_only(
+    database_url: str, environment: str, served: bool
+) -> None:
+    settings = ContactsSettings(
+        database_url=database_url,
+        http_port=8001,
+        environment=environment,
+        auth=AuthSettings(jwt_secret=SecretStr(secrets.token_urlsafe(32))),
+    )
+    async with running_api(lambda clock: contacts(settings, clock=clock), "contacts") as built:
+        codes = {path: (await built.client.get(path)).status_code for path in ("/docs", "/openapi.json")}
+    assert codes == dict.fromkeys(("/docs", "/openapi.json"), 200 if served else 404)

@@ -2,6 +2,7 @@
 HTTP, and settings that must never run in production."""
 
 import json
+import secrets
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -94,3 +95,23 @@ async def test_oidc_tokens_are_checked_for_signature_issuer_and_audience(issuer:
 def test_oidc_needs_issuer_and_audience() -> None:
     with pytest.raises(ConfigurationError, match="ISSUER"):
         token_verifier(AuthSettings(oidc_jwks_url="http://127.0.0.1:1/jwks"), environment="production")
+
+
+async def test_a_token_that_lives_too_long_is_refused() -> None:
+    owner_of = token_verifier(AuthSettings(), environment="development")
+    forever = jwt.encode(
+        {"sub": "student-1", "iat": utc_now(), "exp": 253402300799}, DEVELOPMENT_SECRET, algorithm="HS256"
+    )  # 9999-12-31
+    with pytest.raises(InvalidToken, match="longer than 90 days"):
+        await owner_of(forever)
+    assert await owner_of(mint_token(secret=DEVELOPMENT_SECRET, owner_id="s", ttl=timedelta(days=89))) == "s"
+
+
+@pytest.mark.parametrize("secret", [" " * 32, "a" * 32, "abababababababababababababababab", "0123456789" * 4])
+def test_production_refuses_a_secret_that_is_long_but_not_random(secret: str) -> None:
+    with pytest.raises(ConfigurationError, match="random characters"):
+        token_verifier(AuthSettings(jwt_secret=SecretStr(secret)), environment="production")
+
+
+def test_production_takes_a_random_secret() -> None:
+    token_verifier(AuthSettings(jwt_secret=SecretStr(secrets.token_urlsafe(32))), environment="production")
