@@ -49,6 +49,17 @@ class NotifierSettings(ServiceSettings):
         default=60.0, gt=0, description="Wait after a failed delivery (times 4 for each further attempt)."
     )
     send_timeout_s: float = Field(default=30.0, gt=0, description="Longest wait for one channel.")
+    allow_private_channel_hosts: bool | None = Field(
+        default=None,
+        description="Let channels point at loopback, private or link-local servers (a local mail catcher); "
+        "by default only in development.",
+    )
+
+    @property
+    def allows_private_channel_hosts(self) -> bool:
+        if self.allow_private_channel_hosts is not None:
+            return self.allow_private_channel_hosts
+        return self.environment == "development"
 
 
 def bootstrap(
@@ -58,7 +69,9 @@ def bootstrap(
     sender: delivery.Sender | None = None,
 ) -> ServiceRuntime:
     settings = settings or NotifierSettings()
-    sender = sender or AppriseSender(timeout_s=settings.send_timeout_s)
+    sender = sender or AppriseSender(
+        timeout_s=settings.send_timeout_s, allow_private_hosts=settings.allows_private_channel_hosts
+    )
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     topics = settings.kafka.topics
