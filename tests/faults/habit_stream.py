@@ -1,10 +1,11 @@
 """A stream of habit events to run the notifier through, and what it leaves in the database."""
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.notifier.adapters import db
 from shared.contracts import habits as contract
@@ -75,3 +76,27 @@ async def outcome(url: str) -> tuple[Any, ...]:
         for data in [json.loads(raw)]
     )
     return [tuple(row) for row in check_ins], [tuple(row) for row in streaks], news
+
+
+async def processed(url: str) -> int:
+    """Events the notifier has applied (its inbox); 0 while the database cannot be reached."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return int(await connection.scalar(select(func.count()).select_from(db.inbox)) or 0)
+    except Exception as error:
+        if (
+            not isinstance(error, OSError)
+            and "starting up" not in str(error)
+            and "connect" not in str(error).lower()
+        ):
+            raise
+        return 0
+    finally:
+        await engine.dispose()
+
+
+async def until_processed(url: str, count: int, timeout_s: float = 120) -> None:
+    async with asyncio.timeout(timeout_s):
+        while await processed(url) < count:
+            await asyncio.sleep(0.2)

@@ -12,17 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
-from services.notifier.adapters import db
 from services.notifier.adapters.kafka_in import habit_events
 from services.notifier.bootstrap import NotifierSettings, bootstrap
 from shared.contracts.topics import Topics
-from shared.db.engine import create_engine
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.producer import OutgoingRecord
 from shared.settings import KafkaSettings
-from tests.faults.habit_stream import history, outcome
+from tests.faults.habit_stream import history, outcome, processed
 from tests.kafka_io import write_topic
 from tests.notifier.stream import apply
 
@@ -60,7 +56,6 @@ async def test_a_consumer_killed_again_and_again_ends_with_the_projection_of_a_c
     ]
 
     kills = 0
-    engine = create_engine(killed_url)
     process = consumer_process(killed_url, kafka_settings)
     try:
         for start in range(0, len(records), 150):
@@ -68,21 +63,20 @@ async def test_a_consumer_killed_again_and_again_ends_with_the_projection_of_a_c
             if start and start % 300 == 0:
                 # Once this process has applied something, kill it while it works: a batch may
                 # die between its database commit and its offset commit.
-                before = await _processed(engine)
+                before = await processed(killed_url)
                 async with asyncio.timeout(60):
-                    while await _processed(engine) == before:
+                    while await processed(killed_url) == before:
                         await asyncio.sleep(0.05)
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
                 kills += 1
                 process = consumer_process(killed_url, kafka_settings)
         async with asyncio.timeout(120):
-            while (await _processed(engine)) < len(events):
+            while (await processed(killed_url)) < len(events):
                 await asyncio.sleep(0.5)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
-        await engine.dispose()
 
     clean = bootstrap(NotifierSettings(database_url=clean_url, http_port=8003, kafka=kafka_settings))
     await apply(
@@ -102,8 +96,3 @@ async def test_a_consumer_killed_again_and_again_ends_with_the_projection_of_a_c
         f"\nconsumer SIGKILL x{kills}: {len(events)} events, {len(killed[0])} check-ins, "
         f"{len(killed[2])} announcements, all equal to a clean run"
     )
-
-
-async def _processed(engine: Any) -> int:
-    async with engine.connect() as connection:
-        return int(await connection.scalar(select(func.count()).select_from(db.inbox)) or 0)

@@ -25,7 +25,7 @@ from shared.localinfra.postgres import LocalPostgres
 from shared.localinfra.processes import free_port
 from shared.runtime import Role
 from shared.settings import KafkaSettings
-from tests.faults.habit_stream import history, outcome
+from tests.faults.habit_stream import history, outcome, until_processed
 from tests.kafka_io import header, read_topic, write_topic
 from tests.notifier.stream import apply
 
@@ -50,19 +50,19 @@ async def test_the_database_stopped_then_crashed_loses_nothing_and_dead_letters_
         ]
         third = len(records) // 3
         await write_topic(kafka_settings.bootstrap_servers, records[:third])
-        await _until_processed(url, 1)
+        await until_processed(url, 1)
 
         await asyncio.to_thread(server.stop)  # a clean stop, 30 s long, while events keep coming
         await write_topic(kafka_settings.bootstrap_servers, records[third : 2 * third])
         await asyncio.sleep(OUTAGE_S)
         await asyncio.to_thread(server.start)
-        await _until_processed(url, 2 * third)
+        await until_processed(url, 2 * third)
 
         _crash(server)  # SIGKILL: no checkpoint, no clean shutdown
         await write_topic(kafka_settings.bootstrap_servers, records[2 * third :])
         await asyncio.sleep(3)
         await asyncio.to_thread(server.start)  # recovers from its write-ahead log
-        await _until_processed(url, len(records))
+        await until_processed(url, len(records))
         announced = await _until_relayed(url)  # the relay resumed on its own too
         published = await read_topic(kafka_settings.bootstrap_servers, topics.notifier, count=announced)
         stop.set()
@@ -84,26 +84,6 @@ async def test_the_database_stopped_then_crashed_loses_nothing_and_dead_letters_
         assert letters == []
     finally:
         await asyncio.to_thread(server.stop)
-
-
-async def _until_processed(url: str, count: int, timeout_s: float = 120) -> None:
-    engine = create_engine(url)
-    try:
-        async with asyncio.timeout(timeout_s):
-            while True:
-                try:
-                    async with engine.connect() as connection:
-                        done = await connection.scalar(select(func.count()).select_from(db.inbox))
-                    if (done or 0) >= count:
-                        return
-                except OSError:
-                    pass  # not back yet
-                except Exception as error:
-                    if "starting up" not in str(error) and "connect" not in str(error).lower():
-                        raise
-                await asyncio.sleep(0.3)
-    finally:
-        await engine.dispose()
 
 
 async def _until_relayed(url: str, timeout_s: float = 120) -> int:

@@ -8,17 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient
-from sqlalchemy import func, select
 
-from services.notifier.adapters import db
 from services.notifier.adapters.kafka_in import habit_events
 from services.notifier.bootstrap import NotifierSettings, bootstrap
-from shared.db.engine import create_engine
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.producer import OutgoingRecord
 from shared.runtime import Role, ServiceRuntime
 from shared.settings import KafkaSettings
-from tests.faults.habit_stream import history, outcome
+from tests.faults.habit_stream import history, outcome, until_processed
 from tests.infrastructure import KafkaCluster
 from tests.kafka_io import write_topic
 from tests.notifier.stream import apply
@@ -49,12 +46,12 @@ async def test_one_consumer_leaves_and_another_joins_mid_stream_and_every_event_
     _, stop_a, running_a = instance(url, settings)
     _, stop_b, running_b = instance(url, settings)
     await write_topic(kafka.bootstrap_servers, records[: len(records) // 2])
-    await _until_processed(url, len(records) // 4)
+    await until_processed(url, len(records) // 4)
     stop_a.set()  # one leaves: its partitions move to the other
     await asyncio.wait_for(running_a, 60)
     _, stop_c, running_c = instance(url, settings)  # another joins: they move again
     await write_topic(kafka.bootstrap_servers, records[len(records) // 2 :])
-    await _until_processed(url, len(records))
+    await until_processed(url, len(records))
     for stop, running in ((stop_b, running_b), (stop_c, running_c)):
         stop.set()
         await asyncio.wait_for(running, 60)
@@ -64,20 +61,6 @@ async def test_one_consumer_leaves_and_another_joins_mid_stream_and_every_event_
     await apply(clean, events, datetime.now(UTC), handler_of=habit_events)
     await clean.engine.dispose()
     assert await outcome(url) == await outcome(clean_url)
-
-
-async def _until_processed(url: str, count: int, timeout_s: float = 120) -> None:
-    engine = create_engine(url)
-    try:
-        async with asyncio.timeout(timeout_s):
-            while True:
-                async with engine.connect() as connection:
-                    done = await connection.scalar(select(func.count()).select_from(db.inbox))
-                if (done or 0) >= count:
-                    return
-                await asyncio.sleep(0.2)
-    finally:
-        await engine.dispose()
 
 
 async def test_the_offsets_are_committed_after_every_applied_batch(
@@ -103,7 +86,7 @@ async def test_the_offsets_are_committed_after_every_applied_batch(
     try:
         for start in range(0, len(records), 50):
             await write_topic(kafka.bootstrap_servers, records[start : start + 50])
-            await _until_processed(url, start + 50)
+            await until_processed(url, start + 50)
             async with asyncio.timeout(10):
                 while True:
                     committed = await admin.list_consumer_group_offsets("keepwarm-notifier")

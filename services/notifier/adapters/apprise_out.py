@@ -123,12 +123,13 @@ class AppriseSender:
         return kind, _masked_topics(shown) if kind in SECRET_PATHS else shown
 
     async def send(self, url: str, *, title: str, body: str) -> str | None:
-        channel = apprise.Apprise()
-        if not channel.add(url):
-            return "the URL is no longer understood"
         plugin = apprise.Apprise.instantiate(url)
-        if plugin is not None and (refused := await asyncio.to_thread(self._private_host, plugin, url)):
+        if plugin is None:
+            return "the URL is no longer understood"
+        if refused := await asyncio.to_thread(self._private_host, plugin, url):
             return refused  # resolved again at each send: a name may point elsewhere by now
+        channel = apprise.Apprise()
+        channel.add(plugin)
         with apprise.LogCapture(level=logging.WARNING) as logs:  # type: ignore[no-untyped-call]
             try:
                 async with asyncio.timeout(self._timeout_s):
