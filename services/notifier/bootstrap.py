@@ -17,6 +17,7 @@ from services.notifier.adapters.http import (
     preferences_router,
     prompts_router,
     streaks_router,
+    today_router,
 )
 from services.notifier.adapters.kafka_in import contact_events, habit_events
 from services.notifier.adapters.kafka_out import SOURCE
@@ -99,6 +100,7 @@ def bootstrap(
             feeds_router(uow=uow, owner=owner, clock=clock, public_url=settings.public_url),
             calendar_router(uow=uow),
             prompts_router(uow=uow, owner=owner, clock=clock),
+            today_router(uow=uow, owner=owner, clock=clock),
             preferences_router(uow=uow, sender=sender, owner=owner, clock=clock),
         ],
         error_handlers=http.install_error_handlers,

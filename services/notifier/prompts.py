@@ -112,8 +112,15 @@ async def list_prompts(
     *, uow: PromptWorkFactory, owner_id: str, statuses: Collection[PromptStatus], now: datetime
 ) -> list[PromptView]:
     async with uow() as work:
-        prompts = [p for p in await work.prompts.of_owner(owner_id) if p.status(now) in statuses]
-        known = await work.prompts.known([p.contact_id for p in prompts])
+        return await views_of(work.prompts, owner_id=owner_id, statuses=statuses, now=now)
+
+
+async def views_of(
+    store: PromptStore, *, owner_id: str, statuses: Collection[PromptStatus], now: datetime
+) -> list[PromptView]:
+    """The owner's prompts in these statuses, the most overdue first."""
+    prompts = [p for p in await store.of_owner(owner_id) if p.status(now) in statuses]
+    known = await store.known([p.contact_id for p in prompts])
     return [
         PromptView(p, known[p.contact_id].person, p.status(now)) for p in prompts if p.contact_id in known
     ]

@@ -212,8 +212,13 @@ class StreakView:
 
 async def overview(*, uow: UnitOfWorkFactory, owner_id: str, now: datetime) -> list[StreakView]:
     async with uow() as work:
-        habits = await work.projection.habits_of(owner_id=owner_id)
-        counts = await work.projection.counts(after=dict.fromkeys((habit.id for habit in habits), None))
+        return await views_of(work.projection, owner_id=owner_id, now=now)
+
+
+async def views_of(projection: Projection, *, owner_id: str, now: datetime) -> list[StreakView]:
+    """Each of the owner's habits with its streaks, strength and newest period."""
+    habits = await projection.habits_of(owner_id=owner_id)
+    counts = await projection.counts(after=dict.fromkeys((habit.id for habit in habits), None))
     views = []
     for habit in habits:
         today = habit.today(now)

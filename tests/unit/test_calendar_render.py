@@ -44,6 +44,7 @@ def reminder(schedule: Schedule, zone: str = "Europe/Berlin", **fields: object) 
 def follow_up(**fields: object) -> FollowUpItem:
     values: dict[str, object] = {
         "id": "f1",
+        "contact_id": "c1",
         "contact_name": "Ada Lovelace",
         "title": "Send the notes; ask about the engine, as promised",
         "due_at": datetime(2026, 3, 30, 15, tzinfo=UTC),

@@ -46,6 +46,7 @@ _CONTROLS = {code: None for code in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7
 @dataclass(frozen=True)
 class FollowUpItem:
     id: str
+    contact_id: str
     contact_name: str
     title: str
     due_at: datetime

@@ -190,6 +190,7 @@ class SqlCalendar:
 def _follow_up_item(row: Any) -> FollowUpItem:
     return FollowUpItem(
         id=row["id"],
+        contact_id=row["contact_id"],
         contact_name=row["display_name"],
         title=row["title"],
         due_at=row["due_at"],

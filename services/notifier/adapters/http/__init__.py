@@ -5,6 +5,7 @@ from services.notifier.adapters.http.calendars import calendar_router, feeds_rou
 from services.notifier.adapters.http.preferences import preferences_router
 from services.notifier.adapters.http.prompts import prompts_router
 from services.notifier.adapters.http.streaks import streaks_router
+from services.notifier.adapters.http.today import today_router
 
 __all__ = [
     "calendar_router",
@@ -12,4 +13,5 @@ __all__ = [
     "preferences_router",
     "prompts_router",
     "streaks_router",
+    "today_router",
 ]
