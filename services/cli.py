@@ -13,6 +13,7 @@ import typer
 
 from services.asyncapi import asyncapi_files
 from services.catalog import SERVICES
+from services.openapi import openapi_files
 from shared.auth import AuthSettings, local_secret, mint_token
 from shared.contracts.export import schema_files, write_changed
 from shared.localinfra.kafka import KafkaNotReady, LocalKafka, fetch
@@ -28,7 +29,7 @@ postgres_cli = typer.Typer(
     help="A local PostgreSQL cluster from the machine's binaries.", no_args_is_help=True
 )
 contracts_cli = typer.Typer(
-    help="Event contracts: JSON Schemas and AsyncAPI documents.", no_args_is_help=True
+    help="Contracts: event JSON Schemas, AsyncAPI and OpenAPI documents.", no_args_is_help=True
 )
 app.add_typer(kafka_cli, name="kafka")
 app.add_typer(postgres_cli, name="postgres")
@@ -86,12 +87,12 @@ def postgres_stop(home: Path = typer.Option(HOME / "postgres")) -> None:
 
 
 def contract_files() -> dict[Path, str]:
-    return {**schema_files(), **asyncapi_files()}
+    return {**schema_files(), **asyncapi_files(), **openapi_files()}
 
 
 @contracts_cli.command("export")
 def contracts_export() -> None:
-    """Rewrite the JSON Schemas and AsyncAPI documents after an intended contract change."""
+    """Rewrite the JSON Schemas, AsyncAPI and OpenAPI documents after an intended contract change."""
     for path in write_changed(contract_files()):
         typer.echo(f"updated {path}")
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.asyncapi import asyncapi_files
+from services.openapi import openapi_files
 from shared.contracts import EVENT_TYPES, Stream, Topics
 from shared.contracts.contacts import ContactAdded, ContactSnapshot
 from shared.contracts.export import SCHEMAS_DIR, schema_files
@@ -89,7 +90,9 @@ def test_topics_have_defaults_a_prefix_and_dead_letter_names() -> None:
     assert Topics.dead_letter(topics.contacts) == "campus-a.keepwarm.contacts.v1.dlq"
 
 
-@pytest.mark.parametrize("files", [schema_files, asyncapi_files], ids=["json-schema", "asyncapi"])
+@pytest.mark.parametrize(
+    "files", [schema_files, asyncapi_files, openapi_files], ids=["json-schema", "asyncapi", "openapi"]
+)
 def test_committed_contract_files_match_the_code(files) -> None:  # type: ignore[no-untyped-def]
     stale = [
         str(path) for path, content in files().items() if not path.exists() or path.read_text() != content
