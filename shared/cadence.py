@@ -8,6 +8,7 @@ import does not turn into a wall of reminders on its first day.
 """
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from shared.vocabulary import Tie
 
@@ -17,3 +18,23 @@ DEFAULT_CADENCE_DAYS: dict[Tie, int] = {Tie.STRONG: 21, Tie.WEAK: 60, Tie.DORMAN
 def due_at(*, last_interaction_at: datetime | None, added_at: datetime, cadence_days: int) -> datetime:
     """The moment a contact becomes due: one cadence after the last touch."""
     return (last_interaction_at or added_at) + timedelta(days=cadence_days)
+
+
+class Band(StrEnum):
+    """How warm a contact is, at a glance: fine, due soon (within a week, or the last quarter of
+    a shorter cadence), or overdue (past the cadence: going cold)."""
+
+    FINE = "fine"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+DUE_SOON = timedelta(days=7)
+
+
+def band(*, due: datetime, cadence_days: int, now: datetime) -> Band:
+    if now >= due:
+        return Band.OVERDUE
+    if now >= due - min(DUE_SOON, timedelta(days=cadence_days) / 4):
+        return Band.DUE_SOON
+    return Band.FINE

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -154,6 +155,7 @@ def create_app(
     checks: dict[str, ReadinessCheck],
     max_body_bytes: int = 2 * 1024 * 1024,
     docs: bool = True,
+    browser_origins: Sequence[str] = (),
 ) -> FastAPI:
     if docs:
         app = FastAPI(title=title, version=version)
@@ -165,6 +167,14 @@ def create_app(
     app.add_middleware(InputGuard)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_exception_handler(RequestValidationError, answer_invalid)
+    if browser_origins:  # the student's page, served from another origin (locally)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(browser_origins),
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
     app.add_middleware(AccessLog)
     return app
 

@@ -271,6 +271,7 @@ def assemble(
         routers=list(routers),
         checks={"database": database_check(engine)},
         docs=settings.serves_docs,
+        browser_origins=settings.page.allowed_origins(settings.environment),
     )
     if error_handlers is not None:
         error_handlers(app)

@@ -39,6 +39,28 @@ class KafkaSettings(BaseSettings):
         return Topics.with_prefix(self.topic_prefix)
 
 
+class PageSettings(BaseSettings):
+    """The student's page: where ``keepwarm up`` serves it, and which browser origins may call the
+    APIs (CORS). In production the page and the APIs share one origin behind the ingress, so no
+    other origin is allowed unless named."""
+
+    model_config = SettingsConfigDict(env_prefix="KEEPWARM_PAGE_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    origins: list[str] | None = Field(
+        default=None,
+        description="Browser origins that may call the APIs; by default the local page in development.",
+    )
+
+    def allowed_origins(self, environment: "Environment") -> list[str]:
+        if self.origins is not None:
+            return self.origins
+        if environment != "development":
+            return []
+        return [f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}"]
+
+
 class ServiceSettings(BaseSettings):
     """What every service needs; each service subclasses it with its own env prefix and defaults."""
 
@@ -50,6 +72,7 @@ class ServiceSettings(BaseSettings):
     http_port: int = Field(ge=1, le=65535)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    page: PageSettings = Field(default_factory=PageSettings)
     api_docs: bool | None = Field(
         default=None, description="Serve /docs and /openapi.json; by default everywhere but in production."
     )

@@ -165,6 +165,9 @@ class Contact(Archivable):
     def going_cold(self, now: datetime) -> bool:
         return not self.archived and now >= self.due_at
 
+    def band(self, now: datetime) -> cadence.Band:
+        return cadence.band(due=self.due_at, cadence_days=self.cadence_days, now=now)
+
     def edit(self, changes: Mapping[str, object], *, now: datetime) -> tuple[str, ...]:
         """Apply ``changes`` (field → new value); returns the names of the fields that changed."""
         self._require_active()

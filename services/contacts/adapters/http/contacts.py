@@ -12,6 +12,7 @@ from services.contacts.adapters.http.fields import Email, LongText, Name, Phone,
 from services.contacts.domain.commands import ContactChanges, NewContact
 from services.contacts.domain.model import Contact
 from services.contacts.ports import ContactQuery, UnitOfWorkFactory
+from shared.cadence import Band
 from shared.vocabulary import (
     Category,
     Tie,
@@ -72,6 +73,7 @@ class ContactOut(BaseModel):
     last_interaction_at: datetime | None
     due_at: datetime = Field(description="When the contact starts going cold.")
     going_cold: bool
+    band: Band = Field(description="How warm, at a glance: fine, due soon (within a week) or overdue.")
     archived: bool
     created_at: datetime
     updated_at: datetime
@@ -119,6 +121,7 @@ def contact_out(contact: Contact, now: datetime) -> ContactOut:
         last_interaction_at=contact.last_interaction_at,
         due_at=contact.due_at,
         going_cold=contact.going_cold(now),
+        band=contact.band(now),
         archived=contact.archived,
         created_at=contact.created_at,
         updated_at=contact.updated_at,
