@@ -11,3 +11,14 @@ if ! command -v uv >/dev/null 2>&1; then
     || python3 -m pip install --quiet uv
 fi
 uv sync --frozen --quiet
+
+# The student's page is TypeScript built with Node.js: its API types come from the committed
+# OpenAPI documents, so a build also checks the page against the APIs.
+build_page() {
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "The student's page is built with Node.js; install it first: apt-get install -y nodejs npm" >&2
+    exit 1
+  fi
+  npm ci --silent --no-audit --no-fund --prefix services/page/web
+  npm run --silent build --prefix services/page/web
+}

@@ -12,12 +12,13 @@ from pathlib import Path
 import typer
 
 from services.asyncapi import asyncapi_files
-from services.catalog import SERVICES
+from services.catalog import SERVICES, SETTINGS
 from services.openapi import openapi_files
 from shared.auth import AuthSettings, local_secret, mint_token
 from shared.contracts.export import schema_files, write_changed
 from shared.localinfra.kafka import KafkaNotReady, LocalKafka, fetch
 from shared.localinfra.postgres import LocalPostgres
+from shared.settings import PageSettings
 
 app = typer.Typer(
     help="KeepWarm: keep a professional network alive.", no_args_is_help=True, add_completion=False
@@ -112,9 +113,10 @@ def up(
     kafka_home: Path = KafkaHome,
     kafka_port: int = KafkaPort,
     services: list[str] = typer.Option(list(SERVICES), "--service", help="Which services to run."),
+    page: bool = typer.Option(True, help="Serve the student's page (built by ./deploy/run)."),
 ) -> None:
     """Run the whole system: Kafka (unless KAFKA_BOOTSTRAP_SERVERS names one) and every service
-    with its API, relay and consumers, on SQLite by default. Ctrl-C stops it all."""
+    with its API, relay and consumers, on SQLite by default, and the student's page. Ctrl-C stops it all."""
     unknown = sorted(set(services) - set(SERVICES))
     if unknown:
         raise typer.BadParameter(f"unknown service(s): {', '.join(unknown)}; known: {', '.join(SERVICES)}")
@@ -129,8 +131,12 @@ def up(
         for name in services
     }
     for name in services:
-        settings = SERVICES[name]().settings
-        typer.echo(f"{name}: http://{settings.http_host}:{settings.http_port}/docs")
+        settings = SETTINGS[name]()
+        typer.echo(f"{name} API: http://{settings.http_host}:{settings.http_port}/docs")
+    if page:
+        processes["page"] = subprocess.Popen([sys.executable, "-m", "services.page"], env=environment)
+        settings_of_page = PageSettings()
+        typer.echo(f"\nOpen KeepWarm: http://{settings_of_page.host}:{settings_of_page.port}/\n")
     stopping = False
 
     def stop(*_: object) -> None:

@@ -98,9 +98,9 @@ class ServiceRuntime:
             batch_handler=batch_handler,
             dead_letter_producer=dead_letters,
         )
-        subscribe(
-            self.broker, consumer, topic=topic, group_id=f"keepwarm-{self.name}", description=description
-        )
+        # Deployments that share a cluster under topic prefixes keep their consumer groups apart too.
+        group_id = f"{self.settings.kafka.topic_prefix}keepwarm-{self.name}"
+        subscribe(self.broker, consumer, topic=topic, group_id=group_id, description=description)
         self.closers.append(dead_letters.close)
         self.topics |= {topic, Topics.dead_letter(topic)}
 

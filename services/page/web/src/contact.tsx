@@ -34,6 +34,11 @@ export function ContactView({ apis, id }: { apis: Apis; id: string }) {
       setTimeline(t);
       setFollowUps(f);
       setPrompt(p);
+      if (!p) {
+        // A contact added a moment ago reaches the notifier through the events: wait for it.
+        const { value } = await until(readPrompt, (found) => found !== null);
+        setPrompt(value);
+      }
     } catch (error) {
       setStatus({ message: errorText(error), error: true });
     }
@@ -135,7 +140,7 @@ export function ContactView({ apis, id }: { apis: Apis; id: string }) {
           </div>
         </div>
       ) : (
-        <p class="empty">No prompt yet: it appears once the notifier has heard of this contact.</p>
+        <p class="empty" role="status">Updating: the prompt appears once the notifier has heard of this contact…</p>
       )}
 
       <h2>Follow-ups</h2>

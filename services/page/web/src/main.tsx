@@ -102,6 +102,7 @@ function App({ config }: { config: Config }) {
         Skip to content
       </a>
       <header>
+        <p class="brand">KeepWarm</p>
         <nav aria-label="Main">
           <ul>
             {PLACES.map(([href, label]) => (
@@ -135,6 +136,7 @@ function App({ config }: { config: Config }) {
 
 async function start(): Promise<void> {
   const root = document.getElementById("app")!;
+  root.textContent = "";
   try {
     const config = (await (await fetch("/config.json")).json()) as Config;
     render(<App config={config} />, root);
