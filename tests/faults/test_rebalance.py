@@ -89,7 +89,9 @@ async def test_the_offsets_are_committed_after_every_applied_batch(
             await until_processed(url, start + 50)
             async with asyncio.timeout(10):
                 while True:
-                    committed = await admin.list_consumer_group_offsets(f"{settings.topic_prefix}keepwarm-notifier")
+                    committed = await admin.list_consumer_group_offsets(
+                        f"{settings.topic_prefix}keepwarm-notifier"
+                    )
                     mine = sum(meta.offset for tp, meta in committed.items() if tp.topic == topic)
                     if mine == start + 50:
                         break

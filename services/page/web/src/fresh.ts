@@ -14,3 +14,12 @@ export async function until<T>(
   }
   return { value, settled: settled(value) };
 }
+
+/** Re-read a view every few seconds while the tab is shown, so what other services did in the
+ * meantime (a check-in credited by a logged conversation, a prompt come due) appears by itself. */
+export function live(read: () => void, everyMs = 5_000): () => void {
+  const timer = setInterval(() => {
+    if (document.visibilityState === "visible") read();
+  }, everyMs);
+  return () => clearInterval(timer);
+}

@@ -2,7 +2,7 @@
 // the strength (the headline: a missed day dents it) before the streak, with a month of done days.
 import { useEffect, useState } from "preact/hooks";
 import { type Apis, type CheckIn, type Habit, type Measure, type ScheduleKind, type Streak, need } from "./api";
-import { until } from "./fresh";
+import { live, until } from "./fresh";
 import { Field, Status, errorText, words } from "./ui";
 
 const MEASURES: Measure[] = ["outreach_messages", "informational_interviews", "give_first_acts", "dormant_ties_revived", "events_attended", "free_form"];
@@ -13,6 +13,7 @@ export function HabitsView({ apis }: { apis: Apis }) {
   const [habits, setHabits] = useState<Habit[]>([]);
   const [streaks, setStreaks] = useState<Streak[]>([]);
   const [creating, setCreating] = useState(false);
+  const [reads, setReads] = useState(0);
   const [status, setStatus] = useState<{ message: string; error?: boolean } | null>(null);
   const readStreaks = () => need(apis.notifier.GET("/v1/streaks"));
 
@@ -21,11 +22,15 @@ export function HabitsView({ apis }: { apis: Apis }) {
       const [h, s] = await Promise.all([need(apis.habits.GET("/v1/habits")), readStreaks()]);
       setHabits(h);
       setStreaks(s);
+      setReads((n) => n + 1);
     } catch (error) {
       setStatus({ message: errorText(error), error: true });
     }
   }
-  useEffect(() => void load(), []);
+  useEffect(() => {
+    void load();
+    return live(() => void load());
+  }, []);
 
   async function act(work: () => Promise<string>) {
     try {
@@ -76,7 +81,7 @@ export function HabitsView({ apis }: { apis: Apis }) {
                 <p class="empty">Strength appears in a moment.</p>
               )}
               <StrengthBar value={streak?.strength ?? 0} label={habit.name} />
-              <DoneDays apis={apis} habit={habit} version={streak?.last_period?.done ?? 0} />
+              <DoneDays apis={apis} habit={habit} version={reads} />
               <div class="actions">
                 <button
                   onClick={() =>
@@ -160,6 +165,7 @@ function HabitForm({ apis, onSaved }: { apis: Apis; onSaved: (habit: Habit) => v
   const [everyDays, setEveryDays] = useState(2);
   const [weekdays, setWeekdays] = useState<number[]>([1, 3, 5]);
   const [reminder, setReminder] = useState("");
+  const [start, setStart] = useState("");
   const [status, setStatus] = useState<{ message: string; error?: boolean } | null>(null);
 
   async function save(event: Event) {
@@ -173,7 +179,7 @@ function HabitForm({ apis, onSaved }: { apis: Apis; onSaved: (habit: Habit) => v
             ? { kind, weekdays }
             : { kind };
     try {
-      onSaved(await need(apis.habits.POST("/v1/habits", { body: { name: name.trim(), measure, schedule, reminder_time: reminder || null } })));
+      onSaved(await need(apis.habits.POST("/v1/habits", { body: { name: name.trim(), measure, schedule, reminder_time: reminder || null, start_date: start || null } })));
     } catch (error) {
       setStatus({ message: errorText(error), error: true });
     }
@@ -209,6 +215,9 @@ function HabitForm({ apis, onSaved }: { apis: Apis; onSaved: (habit: Habit) => v
         )}
         <Field label="Reminder (optional)">
           <input type="time" value={reminder} onInput={(e) => setReminder(e.currentTarget.value)} />
+        </Field>
+        <Field label="Starts (optional)" hint="Today unless you pick an earlier day.">
+          <input type="date" value={start} onInput={(e) => setStart(e.currentTarget.value)} />
         </Field>
       </div>
       {kind === "weekdays" && (

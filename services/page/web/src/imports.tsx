@@ -59,7 +59,7 @@ export function ImportsView({ apis, config, token }: { apis: Apis; config: Confi
               <option value="vcard">vCard (.vcf)</option>
             </select>
           </Field>
-          <Field label="File" hint="Up to 5,000 rows. Importing the same file twice adds nothing.">
+          <Field label="File to import" hint="Up to 5,000 rows. Importing the same file twice adds nothing.">
             <input type="file" accept=".csv,.vcf,text/csv,text/vcard" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
           </Field>
         </div>

@@ -3,7 +3,7 @@
 // One read of the notifier's projection.
 import { useEffect, useState } from "preact/hooks";
 import { type Apis, type Prompt, type Streak, type Today, need } from "./api";
-import { until } from "./fresh";
+import { live, until } from "./fresh";
 import { LogForm } from "./log";
 import { Status, day, errorText, when } from "./ui";
 
@@ -14,7 +14,9 @@ export function TodayView({ apis }: { apis: Apis }) {
   const read = () => need(apis.notifier.GET("/v1/today"));
 
   useEffect(() => {
-    read().then(setToday, (error) => setStatus({ message: errorText(error), error: true }));
+    const refresh = () => read().then(setToday, (error) => setStatus({ message: errorText(error), error: true }));
+    void refresh();
+    return live(refresh);
   }, []);
 
   /** Show the write at once as "updating", then the view once the events have flowed. */

@@ -1,0 +1,150 @@
+"""What a student does on the page, in real Chromium against the whole running system: sign in,
+add a contact, log a backdated coffee chat with a takeaway and a follow-up, see the follow-up on
+Today and in a subscribed calendar feed, see a habit checked in by that conversation, snooze a
+prompt, and import a tracker CSV with one bad row."""
+
+import re
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+from playwright.async_api import Page, expect
+
+from tests.calendars import parse
+from tests.page.conftest import System, sign_in
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def local(moment: datetime) -> str:
+    """A value for <input type="datetime-local"> in the browser's zone (Berlin)."""
+    return moment.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M")
+
+
+def student() -> str:
+    return f"ana-{uuid.uuid4().hex[:8]}"
+
+
+async def add_contact(page: Page, name: str, *, tie: str, category: str) -> None:
+    await page.get_by_role("link", name="Contacts").click()
+    await page.get_by_role("button", name="Add a contact").click()
+    form = page.get_by_role("form", name="New contact")
+    await form.get_by_label("Name", exact=True).fill(name)
+    await form.get_by_label("Tie").select_option(tie)
+    await form.get_by_label("Category").select_option(category)
+    await form.get_by_role("button", name="Add contact").click()
+    await expect(page.get_by_role("heading", name=name)).to_be_visible()
+
+
+async def test_a_student_logs_a_coffee_chat_and_sees_it_everywhere(page: Page, system: System) -> None:
+    await sign_in(page, system, student())
+    now = datetime.now(BERLIN)
+
+    # The zone is proposed from the browser; saving it makes it the owner's.
+    await page.get_by_role("link", name="Settings").click()
+    await expect(page.get_by_label("Time zone (IANA name)")).to_have_value("Europe/Berlin")
+    await page.get_by_role("button", name="Save time zone").click()
+    await expect(page.get_by_role("status")).to_contain_text("Your time zone is Europe/Berlin")
+
+    # A habit that a conversation with a dormant tie checks in by itself.
+    await page.get_by_role("link", name="Habits").click()
+    await page.get_by_role("button", name="New habit").click()
+    form = page.get_by_role("form", name="New habit")
+    await form.get_by_label("Name").fill("Revive a dormant tie")
+    await form.get_by_label("What it counts").select_option("dormant_ties_revived")
+    await form.get_by_label("Schedule").select_option("times_per_week")
+    await form.get_by_label("How many times").fill("1")
+    await form.get_by_label("Starts (optional)").fill((now - timedelta(days=7)).date().isoformat())
+    await form.get_by_role("button", name="Start habit").click()
+    await expect(page.get_by_role("heading", name="Revive a dormant tie")).to_be_visible()
+
+    await add_contact(page, "Ada Lovelace", tie="dormant", category="mentor")
+
+    # Log it: open the form, fill it, save — backdated two days, with a takeaway and a follow-up.
+    met = (now - timedelta(days=2)).replace(hour=12, minute=0)
+    await page.get_by_role("button", name="Log a conversation").click()
+    log = page.get_by_role("form", name="Log a conversation with Ada Lovelace")
+    await log.get_by_label("Kind").select_option("coffee_or_call")
+    await log.get_by_label("When").fill(local(met))
+    await log.get_by_label("Outcome").select_option("meeting_booked")
+    await log.get_by_label("One takeaway").fill("Ask the department about the engine grant")
+    await log.get_by_label("Follow-up (optional)").fill("Send her the paper on the engine")
+    await log.get_by_label("Follow-up due").fill(local(now - timedelta(hours=1)))
+    await log.get_by_role("button", name="Save").click()
+    timeline = page.get_by_role("list").filter(has_text="Ask the department")
+    await expect(timeline.locator(".takeaway").first).to_have_text(
+        "Ask the department about the engine grant"
+    )
+    await expect(page.get_by_text("Send her the paper on the engine")).to_be_visible()
+
+    # Today shows the follow-up (overdue by an hour) with the conversation's takeaway.
+    await page.get_by_role("link", name="Today").click()
+    follow_up = page.locator(".card", has_text="Send her the paper on the engine")
+    await expect(follow_up).to_contain_text("Overdue since")
+    await expect(follow_up).to_contain_text("Takeaway: Ask the department about the engine grant")
+
+    # The habit was checked in by the conversation, on the day it happened.
+    await page.get_by_role("link", name="Habits").click()
+    done_day = page.get_by_label(f"{met.date().isoformat()}: done")
+    await expect(done_day).to_be_visible()
+
+    # Subscribe: the feed's address, read by three calendar parsers, carries the follow-up.
+    await page.get_by_role("link", name="Settings").click()
+    await page.get_by_role("button", name="New feed").click()
+    subscribe = page.get_by_role("link", name=re.compile("Subscribe to"))
+    await expect(subscribe).to_have_attribute("href", re.compile(r"^webcal://"))
+    url = await page.get_by_label("Or copy this address into your calendar app").input_value()
+    async with httpx.AsyncClient(timeout=10) as client:
+        feed = await client.get(url)
+    assert feed.status_code == 200
+    summaries = [str(event["SUMMARY"]) for event in parse(feed.text).walk("VEVENT")]
+    assert "Follow up with Ada Lovelace" in " ".join(summaries), summaries
+
+
+async def test_a_due_prompt_is_snoozed_from_today(page: Page, system: System) -> None:
+    await sign_in(page, system, student())
+    await add_contact(page, "Grace Hopper", tie="weak", category="alumni")
+    await page.get_by_role("button", name="Log a conversation").click()
+    log = page.get_by_role("form", name="Log a conversation with Grace Hopper")
+    await log.get_by_label("Kind").select_option("message")
+    await log.get_by_label("Who reached out").select_option("inbound")
+    await log.get_by_label("When").fill(local(datetime.now(BERLIN) - timedelta(days=90)))
+    await log.get_by_role("button", name="Save").click()
+    await expect(page.get_by_role("status").first).to_contain_text("Logged")
+
+    await page.get_by_role("link", name="Today").click()
+    card = page.locator("li.card", has_text="Grace Hopper")
+    await expect(card.locator(".suggestion")).to_contain_text("Give first:")
+    await card.get_by_role("button", name="Snooze a week").click()
+    await expect(page.get_by_role("status").first).to_contain_text("Snoozed Grace Hopper for a week")
+    held = page.locator("li.card", has_text="Grace Hopper")
+    await expect(held).to_contain_text("Snoozed: it comes back when the snooze ends.")
+
+
+async def test_a_tracker_csv_with_one_bad_row_keeps_the_good_rows_and_names_the_bad_one(
+    page: Page, system: System
+) -> None:
+    await sign_in(page, system, student())
+    await page.get_by_role("link", name="Import").click()
+    await page.get_by_label("What kind of file").select_option("csv")
+    sheet = (
+        "name,email,company,role,category,tie,last contacted,notes\n"
+        "Katherine Johnson,kj@example.org,NASA,Mathematician,mentor,weak,2026-09-01,orbits\n"
+        "Dorothy Vaughan,dv@example.org,NASA,Supervisor,mentor,lukewarm,2026-09-02,\n"
+        "Mary Jackson,mj@example.org,NASA,Engineer,peer,strong,,\n"
+    )
+    await page.get_by_label("File to import").set_input_files(
+        files=[{"name": "tracker.csv", "mimeType": "text/csv", "buffer": sheet.encode()}]
+    )
+    await page.get_by_role("button", name="Import", exact=True).click()
+    report = page.get_by_label("Import report")
+    await expect(report).to_contain_text("2 added")
+    bad = report.get_by_role("row").filter(has_text="tie")
+    await expect(bad).to_have_count(1)
+    await expect(bad.get_by_role("cell").first).to_have_text("3")
+
+    await page.get_by_role("link", name="Contacts").click()
+    await expect(page.get_by_role("link", name="Katherine Johnson")).to_be_visible()
+    await expect(page.get_by_role("link", name="Mary Jackson")).to_be_visible()
+    await expect(page.get_by_role("link", name="Dorothy Vaughan")).to_have_count(0)
