@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-from playwright.async_api import Page, expect
+from playwright.async_api import FilePayload, Page, expect
 
 from tests.calendars import parse
 from tests.page.conftest import System, sign_in
@@ -135,7 +135,7 @@ async def test_a_tracker_csv_with_one_bad_row_keeps_the_good_rows_and_names_the_
         "Mary Jackson,mj@example.org,NASA,Engineer,peer,strong,,\n"
     )
     await page.get_by_label("File to import").set_input_files(
-        files=[{"name": "tracker.csv", "mimeType": "text/csv", "buffer": sheet.encode()}]
+        files=FilePayload(name="tracker.csv", mimeType="text/csv", buffer=sheet.encode())
     )
     await page.get_by_role("button", name="Import", exact=True).click()
     report = page.get_by_label("Import report")
