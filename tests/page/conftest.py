@@ -110,7 +110,10 @@ async def browser(chromium: str) -> AsyncIterator[Browser]:
 async def page(browser: Browser, request: pytest.FixtureRequest) -> AsyncIterator[Page]:
     """A fresh tab in Berlin time, 1280 px wide; a screenshot is saved when the test fails."""
     context = await browser.new_context(
-        timezone_id="Europe/Berlin", locale="en-GB", viewport={"width": 1280, "height": 900}
+        timezone_id="Europe/Berlin",
+        locale="en-GB",
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=request.node.get_closest_marker("inject_scripts") is not None,
     )
     context.set_default_timeout(WAIT_MS)
     opened = await context.new_page()
