@@ -32,6 +32,10 @@ class AuthSettings(BaseSettings):
     oidc_issuer: str | None = Field(default=None, description="Expected `iss` of OIDC tokens.")
     oidc_audience: str | None = Field(default=None, description="Expected `aud` of OIDC tokens.")
     oidc_jwks_url: str | None = Field(default=None, description="Where the issuer publishes its keys.")
+    link_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs nudges' action links (required for them in production; shared by the services).",
+    )
     max_token_days: int = Field(
         default=90, ge=1, le=366, description="Tokens that expire later than this from now are refused."
     )

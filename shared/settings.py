@@ -48,10 +48,18 @@ class PageSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str | None = Field(
+        default=None,
+        description="The page's address as students open it (nudges link there); by default local.",
+    )
     origins: list[str] | None = Field(
         default=None,
         description="Browser origins that may call the APIs; by default the local page in development.",
     )
+
+    @property
+    def address(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     def allowed_origins(self, environment: "Environment") -> list[str]:
         if self.origins is not None:

@@ -8,11 +8,12 @@ from pydantic_settings import SettingsConfigDict
 
 from services.contacts import contacts as contact_cases
 from services.contacts.adapters import db
-from services.contacts.adapters.http import contacts_router, install_error_handlers
+from services.contacts.adapters.http import contacts_router, follow_up_link_actions, install_error_handlers
 from services.contacts.adapters.kafka_out import SOURCE
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
+from shared.links import link_key, links_router
 from shared.runtime import PeriodicJob, ServiceRuntime, assemble
 from shared.settings import ServiceSettings
 from shared.time import utc_now
@@ -54,7 +55,15 @@ def bootstrap(
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.CONTACTS,
-        routers=[contacts_router(uow=uow, owner=owner, clock=clock)],
+        routers=[
+            contacts_router(uow=uow, owner=owner, clock=clock),
+            links_router(
+                service=NAME,
+                key=link_key(settings.auth, environment=settings.environment),
+                actions=follow_up_link_actions(uow=uow),
+                clock=clock,
+            ),
+        ],
         error_handlers=install_error_handlers,
         jobs=[PeriodicJob("drift", settings.drift_interval_s, drift)],
     )

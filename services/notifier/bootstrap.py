@@ -15,16 +15,19 @@ from services.notifier.adapters.http import (
     calendar_router,
     feeds_router,
     preferences_router,
+    prompt_link_actions,
     prompts_router,
     streaks_router,
     today_router,
 )
 from services.notifier.adapters.kafka_in import contact_events, habit_events
 from services.notifier.adapters.kafka_out import SOURCE
+from services.notifier.adapters.links import PageLinks
 from shared import http
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
+from shared.links import link_key, links_router
 from shared.runtime import PeriodicJob, ServiceRuntime, assemble
 from shared.settings import ServiceSettings
 from shared.time import utc_now
@@ -83,9 +86,12 @@ def bootstrap(
     async def closed_periods() -> int:
         return await scheduler.period_turn(uow=uow, now=clock())
 
+    key = link_key(settings.auth, environment=settings.environment)
+    links = PageLinks(page_url=settings.page.address, key=key)
+
     async def nudges() -> None:
         retry_base = timedelta(seconds=settings.retry_base_s)
-        await scheduler.nudge_turn(uow=uow, sender=sender, now=clock(), retry_base=retry_base)
+        await scheduler.nudge_turn(uow=uow, sender=sender, now=clock(), retry_base=retry_base, links=links)
 
     owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
     runtime = assemble(
@@ -102,6 +108,7 @@ def bootstrap(
             prompts_router(uow=uow, owner=owner, clock=clock),
             today_router(uow=uow, owner=owner, clock=clock),
             preferences_router(uow=uow, sender=sender, owner=owner, clock=clock),
+            links_router(service=NAME, key=key, actions=prompt_link_actions(uow=uow), clock=clock),
         ],
         error_handlers=http.install_error_handlers,
         jobs=[

@@ -12,9 +12,11 @@ from services.notifier.domain.nudges import (
     UNCOUNTED,
     Channel,
     Nudge,
+    NudgeAction,
     NudgeKind,
     NudgeStatus,
     Preferences,
+    actions_of,
     backoff,
     channel_paused_nudge,
     digest,
@@ -43,6 +45,24 @@ class Sender(Protocol):
     async def send(self, url: str, *, title: str, body: str) -> str | None:
         """Deliver one message; None when it was accepted, else what went wrong."""
         ...
+
+
+class Links(Protocol):
+    def address(self, action: NudgeAction, *, owner_id: str, now: datetime) -> str | None:
+        """Where the action's link leads; None when it cannot be offered (no link key)."""
+        ...
+
+
+def message_body(nudge: Nudge, links: Links | None, now: datetime) -> str:
+    """The nudge's text and, below it, its action links, one per line."""
+    if links is None:
+        return nudge.body
+    lines = []
+    for action in actions_of(nudge):
+        address = links.address(action, owner_id=nudge.owner_id, now=now)
+        if address is not None:
+            lines.append(f"{action.label}: {address}")
+    return "\n\n".join([nudge.body, "\n".join(lines)]) if lines else nudge.body
 
 
 @dataclass(frozen=True)
@@ -233,6 +253,7 @@ async def deliver(
     sender: Sender,
     now: datetime,
     retry_base: timedelta,
+    links: Links | None = None,
     lease: timedelta = timedelta(minutes=5),
     batch: int = 100,
 ) -> int:
@@ -265,7 +286,8 @@ async def deliver(
         if when > now:
             done.deferred.append((stored, when))
             continue
-        sent = await _attempt(done, sender, stored, reached.get(stored.id, set()), now, retry_base)
+        body = message_body(stored.nudge, links, now)
+        sent = await _attempt(done, sender, stored, body, reached.get(stored.id, set()), now, retry_base)
         if sent and stored.nudge.kind not in UNCOUNTED:
             counted[owner] = counted.get(owner, 0) + 1
     async with uow() as work:
@@ -275,7 +297,13 @@ async def deliver(
 
 
 async def _attempt(
-    done: _Round, sender: Sender, stored: StoredNudge, reached: set[str], now: datetime, retry_base: timedelta
+    done: _Round,
+    sender: Sender,
+    stored: StoredNudge,
+    body: str,
+    reached: set[str],
+    now: datetime,
+    retry_base: timedelta,
 ) -> bool:
     """One attempt at one nudge through the channels it has not reached; True once it is sent."""
     number = stored.attempts + 1
@@ -286,7 +314,7 @@ async def _attempt(
     ]
     errors = []
     for channel in targets:
-        error = await sender.send(channel.url, title=stored.nudge.title, body=stored.nudge.body)
+        error = await sender.send(channel.url, title=stored.nudge.title, body=body)
         done.attempts.append(Attempt(stored.id, channel.owner_id, channel.id, number, now, error))
         done.channels[channel.id] = channel.after_attempt(ok=error is None, now=now)
         if error is None:

@@ -23,6 +23,7 @@ async def nudge_turn(
     sender: delivery.Sender,
     now: datetime,
     retry_base: timedelta,
+    links: delivery.Links | None = None,
 ) -> None:
     """Due prompts and reminders become nudges, digests bundle the nudges that wait for them, and
     what is due goes out. The order matters: a nudge made in this turn can go out in it."""
@@ -30,7 +31,7 @@ async def nudge_turn(
     await calendars.remind_follow_ups(uow=uow, now=now)
     await streaks.remind_at_risk(uow=uow, now=now)
     await delivery.send_digests(uow=uow, now=now)
-    await delivery.deliver(uow=uow, sender=sender, now=now, retry_base=retry_base)
+    await delivery.deliver(uow=uow, sender=sender, now=now, retry_base=retry_base, links=links)
 
 
 async def period_turn(*, uow: Callable[[], SchedulerWork], now: datetime) -> int:

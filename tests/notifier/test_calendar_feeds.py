@@ -162,6 +162,8 @@ async def test_another_owner_reaches_nothing(api: Api) -> None:
             ("PATCH", "/v1/preferences"),
             ("POST", "/v1/preferences/channels"),
             ("GET", "/v1/deliveries"),
+            ("GET", "/v1/today"),
+            ("POST", "/v1/links"),  # the signed link is the credential, not the bearer token
         },
         secret="Ada",
     )

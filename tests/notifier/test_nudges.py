@@ -5,6 +5,7 @@ and the daily digest."""
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,6 +23,9 @@ from tests.receivers import Mailbox, PushEndpoint, push_endpoint, smtp_server
 
 OWNER = "student-1"
 LONG_AGO = datetime(2025, 12, 1, 17, tzinfo=UTC)
+
+
+PAGE = "http://127.0.0.1:8000"
 
 
 @pytest.fixture
@@ -197,7 +201,11 @@ async def test_a_habit_still_to_do_late_in_the_day_and_a_milestone(
     api.clock.now = datetime(2026, 3, 4, 23, 1, tzinfo=UTC)  # 18:01 in New York
     await tick(api)
     assert mailbox.subjects() == ["Still to do today: One outreach a day"]
-    assert mailbox.bodies()[0] == "Today is the last day to do it once more to keep your streak of 2."
+    assert mailbox.bodies()[0].splitlines() == [
+        "Today is the last day to do it once more to keep your streak of 2.",
+        "",
+        "Check in: http://127.0.0.1:8000/#/habits",
+    ]
     await tick(api)
     assert len(mailbox.messages) == 1
 
@@ -245,6 +253,8 @@ async def test_the_digest_bundles_prompts_follow_ups_and_reminders_into_one_mess
         "- Follow up with Ada today: Send the paper we talked about (due 16:00, Europe/Berlin).",
         "Keep in touch:",
         "- Keep in touch with Ada: Send Ada a short note: what has changed for them lately?",
+        "",
+        "Open KeepWarm: http://127.0.0.1:8000/#/today",
     ]
     assert push.pushes[0]["title"] == "Your network today: 2 things to do"
     api.clock.advance(days=1)
@@ -335,3 +345,36 @@ async def test_a_resumed_channel_sends_what_came_due_while_every_channel_was_pau
     assert resumed.status_code == 200, resumed.text
     await tick(api)
     assert mailbox.subjects() == ["Keep in touch with Ada"]
+
+
+async def test_a_prompt_nudge_links_to_logging_it_and_to_a_snooze_that_needs_no_sign_in(
+    api: Api, owner: dict[str, str], mailbox: Mailbox
+) -> None:
+    await overdue(api, "Ada")
+    await tick(api)
+    [body] = mailbox.bodies()
+    lines = body.splitlines()
+    assert lines[:3] == [
+        "Send Ada a short note: what has changed for them lately?",
+        "",
+        f"Log it: {PAGE}/#/contacts/ada/log",
+    ]
+    [token] = re.findall(rf"^Snooze a week: {re.escape(PAGE)}/#/act/(\S+)$", body, flags=re.MULTILINE)
+
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert (await api.client.post("/v1/links", json={"token": tampered})).status_code == 404
+    acted = await api.client.post("/v1/links", json={"token": token})
+    assert acted.json() == {"action": "snooze_prompt", "message": "Snoozed Ada for a week."}
+    [snoozed] = (await api.client.get("/v1/prompts", params={"status": "snoozed"}, headers=owner)).json()
+    assert snoozed["snoozed_until"] == "2026-03-09T09:00:00Z"
+    api.clock.advance(days=1)
+    again = await api.client.post("/v1/links", json={"token": token})
+    assert again.json()["message"] == "Snoozed Ada for a week."  # a week from the second use
+    [snoozed] = (await api.client.get("/v1/prompts", params={"status": "snoozed"}, headers=owner)).json()
+    assert snoozed["snoozed_until"] == "2026-03-10T09:00:00Z"
+    api.clock.advance(days=14)
+    expired = await api.client.post("/v1/links", json={"token": token})
+    assert (expired.status_code, expired.json()["detail"]) == (
+        410,
+        "this link has expired: open KeepWarm to do it there",
+    )

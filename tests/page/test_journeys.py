@@ -1,8 +1,9 @@
 """What a student does on the page, in real Chromium against the whole running system: sign in,
 add a contact, log a backdated coffee chat with a takeaway and a follow-up, see the follow-up on
 Today and in a subscribed calendar feed, see a habit checked in by that conversation, snooze a
-prompt, and import a tracker CSV with one bad row."""
+prompt, import a tracker CSV with one bad row, and follow a nudge's action links."""
 
+import asyncio
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from playwright.async_api import FilePayload, Page, expect
 
 from tests.calendars import parse
 from tests.page.conftest import System, sign_in
+from tests.receivers import Mailbox, smtp_server
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -148,3 +150,76 @@ async def test_a_tracker_csv_with_one_bad_row_keeps_the_good_rows_and_names_the_
     await expect(page.get_by_role("link", name="Katherine Johnson")).to_be_visible()
     await expect(page.get_by_role("link", name="Mary Jackson")).to_be_visible()
     await expect(page.get_by_role("link", name="Dorothy Vaughan")).to_have_count(0)
+
+
+async def test_a_nudges_links_snooze_the_prompt_and_mark_the_follow_up_done(
+    page: Page, system: System
+) -> None:
+    """Mail through a real SMTP server carries signed links; followed in the browser, signed out,
+    each does its one thing with one click, and a second click changes nothing."""
+    owner = student()
+    with smtp_server() as mailbox:
+        async with httpx.AsyncClient(timeout=10) as client:
+            token = (await client.post(f"{system.page_url}/session", json={"name": owner})).json()["token"]
+            auth = {"Authorization": f"Bearer {token}"}
+            notifier, contacts = system.apis["notifier"], system.apis["contacts"]
+            quiet_never = {"quiet_hours": {"start": "00:00", "end": "00:00"}}
+            assert (
+                await client.patch(f"{notifier}/v1/preferences", json=quiet_never, headers=auth)
+            ).is_success
+            channel = {"name": "mail", "url": mailbox.url()}
+            assert (
+                await client.post(f"{notifier}/v1/preferences/channels", json=channel, headers=auth)
+            ).is_success
+            grace = (
+                await client.post(f"{contacts}/v1/contacts", json={"name": "Grace Hopper"}, headers=auth)
+            ).json()
+            long_ago = (datetime.now(BERLIN) - timedelta(days=90)).isoformat()
+            logged = await client.post(
+                f"{contacts}/v1/contacts/{grace['id']}/interactions",
+                json={"kind": "message", "direction": "inbound", "occurred_at": long_ago},
+                headers=auth,
+            )
+            assert logged.is_success, logged.text
+            follow_up = {"title": "Send Grace the compiler notes", "due_at": datetime.now(BERLIN).isoformat()}
+            scheduled = await client.post(
+                f"{contacts}/v1/contacts/{grace['id']}/follow-ups", json=follow_up, headers=auth
+            )
+            assert scheduled.is_success, scheduled.text
+
+        links = await _links_in_mail(mailbox, expected=2)
+        assert links["Log it"].endswith(f"/#/contacts/{grace['id']}/log")
+
+        await page.goto(links["Snooze a week"])
+        await expect(
+            page.get_by_role("heading", name="Snooze this keep-alive prompt for a week?")
+        ).to_be_visible()
+        await page.get_by_role("button", name="Snooze a week").click()
+        await expect(page.get_by_role("status")).to_have_text("Snoozed Grace Hopper for a week.")
+
+        await page.goto(links["Done"])
+        await page.reload()  # a fresh page, as a second mail client would open it
+        await page.get_by_role("button", name="Done").click()
+        await expect(page.get_by_role("status")).to_have_text("Done: Send Grace the compiler notes.")
+        await page.reload()
+        await page.get_by_role("button", name="Done").click()
+        await expect(page.get_by_role("status")).to_contain_text("already closed")
+
+        async with httpx.AsyncClient(timeout=10) as client:
+            snoozed = await client.get(f"{notifier}/v1/prompts", params={"status": "snoozed"}, headers=auth)
+            assert [p["contact_name"] for p in snoozed.json()] == ["Grace Hopper"]
+            closed = await client.get(f"{contacts}/v1/follow-ups/{scheduled.json()['id']}", headers=auth)
+            assert closed.json()["status"] == "done"
+
+
+async def _links_in_mail(mailbox: Mailbox, *, expected: int, timeout_s: float = 30) -> dict[str, str]:
+    """Each "Label: address" line of the mail received, once ``expected`` messages arrived."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while len(mailbox.messages) < expected:
+        assert asyncio.get_running_loop().time() < deadline, f"mail: {mailbox.subjects()}"
+        await asyncio.sleep(0.2)
+    found = {}
+    for body in mailbox.bodies():
+        for label, address in re.findall(r"^([A-Z][\w ]+): (http\S+)$", body, flags=re.MULTILINE):
+            found[label] = address
+    return found

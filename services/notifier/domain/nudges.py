@@ -266,6 +266,40 @@ def digest(*, owner_id: str, day: date, items: Sequence[Nudge]) -> Nudge:
     )
 
 
+@dataclass(frozen=True)
+class NudgeAction:
+    """A link a nudge carries: to a place on the student's page (``page``), or a signed action
+    link that does one thing at once (``service`` and ``action`` on the nudge's subject)."""
+
+    label: str
+    page: str = ""
+    service: str = ""
+    action: str = ""
+    target_id: str = ""
+
+
+def actions_of(nudge: Nudge) -> list[NudgeAction]:
+    """The obvious next things a nudge offers, so the student never hunts for its item."""
+    subject = nudge.subject_id
+    match nudge.kind:
+        case NudgeKind.PROMPT:
+            return [
+                NudgeAction("Log it", page=f"#/contacts/{subject}/log"),
+                NudgeAction("Snooze a week", service="notifier", action="snooze_prompt", target_id=subject),
+            ]
+        case NudgeKind.FOLLOW_UP:
+            return [
+                NudgeAction("Done", service="contacts", action="complete_follow_up", target_id=subject),
+                NudgeAction("Open Today", page="#/today"),
+            ]
+        case NudgeKind.HABIT_AT_RISK:
+            return [NudgeAction("Check in", page="#/habits")]
+        case NudgeKind.CHANNEL_PAUSED:
+            return [NudgeAction("Open settings", page="#/settings")]
+        case _:
+            return [NudgeAction("Open KeepWarm", page="#/today")]
+
+
 class NudgeStatus(StrEnum):
     QUEUED = "queued"
     """Waiting for the owner's digest."""

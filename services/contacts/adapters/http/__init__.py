@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 from services.contacts.adapters.db import ConcurrentUpdate
 from services.contacts.adapters.http.contacts import contacts_routes
 from services.contacts.adapters.http.files import files_routes
-from services.contacts.adapters.http.follow_ups import follow_ups_routes
+from services.contacts.adapters.http.follow_ups import follow_up_link_actions, follow_ups_routes
 from services.contacts.adapters.http.interactions import interactions_routes
 from services.contacts.ports import UnitOfWorkFactory
 from shared import http
@@ -23,6 +23,9 @@ def contacts_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
     for routes in (contacts_routes, interactions_routes, follow_ups_routes, files_routes):
         router.include_router(routes(uow=uow, owner=owner, clock=clock))
     return router
+
+
+__all__ = ["contacts_router", "follow_up_link_actions", "install_error_handlers"]
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -13,6 +13,8 @@ from services.contacts.domain.commands import NewFollowUp
 from services.contacts.domain.model import FollowUp
 from services.contacts.ports import UnitOfWorkFactory
 from shared.bounds import Moment
+from shared.errors import InvalidTransition
+from shared.links import Act, ActionLink
 from shared.vocabulary import (
     FollowUpStatus,
 )
@@ -118,3 +120,18 @@ def follow_up_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], 
         return follow_up_out(follow_up)
 
     return router
+
+
+def follow_up_link_actions(*, uow: UnitOfWorkFactory) -> dict[str, Act]:
+    """What a nudge's signed links may do here: mark the follow-up done."""
+
+    async def complete(link: ActionLink, now: datetime) -> str:
+        try:
+            follow_up = await follow_up_cases.complete_follow_up(
+                uow=uow, owner_id=link.owner_id, follow_up_id=link.target_id, now=now
+            )
+        except InvalidTransition:
+            return "This follow-up was already closed: nothing more to do."
+        return f"Done: {follow_up.title}."
+
+    return {"complete_follow_up": complete}

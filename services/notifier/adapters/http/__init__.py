@@ -3,7 +3,7 @@
 
 from services.notifier.adapters.http.calendars import calendar_router, feeds_router
 from services.notifier.adapters.http.preferences import preferences_router
-from services.notifier.adapters.http.prompts import prompts_router
+from services.notifier.adapters.http.prompts import prompt_link_actions, prompts_router
 from services.notifier.adapters.http.streaks import streaks_router
 from services.notifier.adapters.http.today import today_router
 
@@ -11,6 +11,7 @@ __all__ = [
     "calendar_router",
     "feeds_router",
     "preferences_router",
+    "prompt_link_actions",
     "prompts_router",
     "streaks_router",
     "today_router",

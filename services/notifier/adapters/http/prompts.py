@@ -11,6 +11,8 @@ from services.notifier import prompts
 from services.notifier.domain.prompts import PromptStatus, SuggestionKind
 from services.notifier.prompts import PromptView, PromptWorkFactory
 from shared.bounds import Moment
+from shared.errors import InvalidTransition
+from shared.links import Act, ActionLink
 
 
 class SuggestionOut(BaseModel):
@@ -86,3 +88,25 @@ def prompts_router(*, uow: PromptWorkFactory, owner: Any, clock: Callable[[], da
         return prompt_out(view)
 
     return router
+
+
+SNOOZE_BY_LINK = timedelta(days=7)
+
+
+def prompt_link_actions(*, uow: PromptWorkFactory) -> dict[str, Act]:
+    """What a nudge's signed links may do here: snooze the prompt for a week."""
+
+    async def snooze_a_week(link: ActionLink, now: datetime) -> str:
+        try:
+            view = await prompts.snooze_prompt(
+                uow=uow,
+                owner_id=link.owner_id,
+                contact_id=link.target_id,
+                until=now + SNOOZE_BY_LINK,
+                now=now,
+            )
+        except InvalidTransition:
+            return "This prompt is no longer due: nothing to snooze."
+        return f"Snoozed {view.person.name} for a week."
+
+    return {"snooze_prompt": snooze_a_week}

@@ -9,13 +9,13 @@ import { Status, errorText, when, words } from "./ui";
 
 const ALL_PROMPTS = ["waiting", "due", "snoozed", "dismissed", "held"] as const;
 
-export function ContactView({ apis, id }: { apis: Apis; id: string }) {
+export function ContactView({ apis, id, logNow = false }: { apis: Apis; id: string; logNow?: boolean }) {
   const [contact, setContact] = useState<Contact | null>(null);
   const [timeline, setTimeline] = useState<Interaction[]>([]);
   const [followUps, setFollowUps] = useState<FollowUp[]>([]);
   const [prompt, setPrompt] = useState<Prompt | null>(null);
   const [editing, setEditing] = useState(false);
-  const [logging, setLogging] = useState(false);
+  const [logging, setLogging] = useState(logNow);
   const [status, setStatus] = useState<{ message: string; error?: boolean } | null>(null);
   const path = { params: { path: { contact_id: id } } };
 

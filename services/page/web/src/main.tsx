@@ -2,6 +2,7 @@
 // written only through the services' APIs.
 import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
+import { ActView } from "./act";
 import { type Config, clients } from "./api";
 import { ContactView } from "./contact";
 import { ContactsView } from "./contacts";
@@ -80,11 +81,18 @@ function App({ config }: { config: Config }) {
       }),
     [session],
   );
+  const [, place, id, sub] = hash.split("/");
+  if (place === "act" && id) {
+    return (
+      <main id="main">
+        <ActView config={config} token={id} />
+      </main>
+    );
+  }
   if (!session || !apis) return <SignIn config={config} onSignedIn={setSession} />;
-  const [, place, id] = hash.split("/");
   const view =
     place === "contacts" && id ? (
-      <ContactView apis={apis} id={decodeURIComponent(id)} />
+      <ContactView apis={apis} id={decodeURIComponent(id)} logNow={sub === "log"} />
     ) : place === "contacts" ? (
       <ContactsView apis={apis} />
     ) : place === "habits" ? (
