@@ -29,6 +29,7 @@ async def log_interaction(
             contact_id=contact_id,
             created_at=now,
             updated_at=now,
+            tie_then=contact.tie,
             **values,
         )
         await work.interactions.add(interaction)

@@ -10,6 +10,7 @@ from typing import Generic, Protocol, TypeVar
 
 from services.contacts.domain.changes import Change
 from services.contacts.domain.model import Contact, FollowUp, Interaction
+from services.contacts.domain.results import Logged
 from shared.errors import NotFound
 from shared.vocabulary import Category, FollowUpStatus, Tie, Warmth
 
@@ -55,6 +56,9 @@ class InteractionRepository(Protocol):
     async def save(self, interaction: Interaction) -> None: ...
     async def latest_at(self, *, owner_id: str, contact_id: str) -> datetime | None: ...
     async def of_contact(self, *, owner_id: str, contact_id: str) -> list[Interaction]: ...
+    async def logged(self, *, owner_id: str, since: datetime, until: datetime) -> list[Logged]:
+        """The owner's interactions that happened in [since, until), each with its contact's tie."""
+        ...
 
 
 class FollowUpRepository(Protocol):

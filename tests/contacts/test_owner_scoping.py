@@ -21,6 +21,7 @@ NOT_ID_SCOPED = {
     ("POST", "/v1/imports/{file_format}"),
     ("GET", "/v1/exports/contacts.csv"),
     ("GET", "/v1/exports/contacts.vcf"),
+    ("GET", "/v1/results"),
     ("POST", "/v1/links"),  # the signed link is the credential, not the bearer token
 }
 

@@ -9,6 +9,7 @@ from typing import Generic, Protocol, Self, TypeVar
 
 from services.contacts.domain.changes import Change as ContactChange
 from services.contacts.domain.model import Contact, FollowUp, Interaction
+from services.contacts.domain.results import Logged
 from services.contacts.ports import ContactQuery, Page
 from services.habits.domain.changes import Change
 from services.habits.domain.model import CheckIn, Habit, OwnerSettings
@@ -149,6 +150,24 @@ class FakeContacts(Rows[Contact]):
 
 
 class FakeInteractions(Rows[Interaction]):
+    def __init__(self, contacts: "FakeContacts") -> None:
+        super().__init__()
+        self.contacts = contacts
+
+    async def logged(self, *, owner_id: str, since: datetime, until: datetime) -> list[Logged]:
+        return [
+            Logged(
+                i.kind,
+                i.direction,
+                i.outcome,
+                i.give_first_kind,
+                self.contacts.rows[i.contact_id].tie,
+                i.occurred_at,
+            )
+            for i in self.rows.values()
+            if i.owner_id == owner_id and not i.deleted and since <= i.occurred_at < until
+        ]
+
     async def get(self, *, owner_id: str, interaction_id: str) -> Interaction | None:
         return self.find(owner_id, interaction_id)
 
@@ -185,7 +204,7 @@ class FakeContactsWork:
 
     def __init__(self) -> None:
         self.contacts = FakeContacts()
-        self.interactions = FakeInteractions()
+        self.interactions = FakeInteractions(self.contacts)
         self.follow_ups = FakeFollowUps()
         self.published: list[ContactChange] = []
         self.uncommitted: list[ContactChange] = []

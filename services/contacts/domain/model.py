@@ -228,6 +228,8 @@ class Interaction:
     takeaway: str | None = None
     deleted: bool = False
     version: int = 1
+    tie_then: Tie | None = None
+    """The contact's tie when this was logged, before it revived anything (results count by it)."""
 
     EDITABLE = ("kind", "direction", "occurred_at", "give_first_kind", "outcome", "notes", "takeaway")
     REQUIRED = ("kind", "direction", "occurred_at")

@@ -10,15 +10,18 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.contacts.adapters.db.tables import (
+    contacts,
     interactions,
 )
 from services.contacts.adapters.db.versioned import Versioned
 from services.contacts.domain.model import Interaction
+from services.contacts.domain.results import Logged
 from shared.vocabulary import (
     Direction,
     GiveFirstKind,
     InteractionKind,
     Outcome,
+    Tie,
 )
 
 
@@ -68,6 +71,36 @@ class SqlInteractions(Versioned):
         )
         return [self._loaded(row) for row in rows.mappings()]
 
+    async def logged(self, *, owner_id: str, since: datetime, until: datetime) -> list[Logged]:
+        rows = await self._session.execute(
+            select(
+                interactions.c.kind,
+                interactions.c.direction,
+                interactions.c.outcome,
+                interactions.c.give_first_kind,
+                interactions.c.occurred_at,
+                func.coalesce(interactions.c.tie_then, contacts.c.tie).label("tie"),
+            )
+            .join(contacts, contacts.c.id == interactions.c.contact_id)
+            .where(
+                interactions.c.owner_id == owner_id,
+                interactions.c.deleted.is_(False),
+                interactions.c.occurred_at >= since,
+                interactions.c.occurred_at < until,
+            )
+        )
+        return [
+            Logged(
+                kind=InteractionKind(row.kind),
+                direction=Direction(row.direction),
+                outcome=Outcome(row.outcome) if row.outcome else None,
+                give_first_kind=GiveFirstKind(row.give_first_kind) if row.give_first_kind else None,
+                tie=Tie(row.tie),
+                occurred_at=row.occurred_at,
+            )
+            for row in rows
+        ]
+
     def _loaded(self, row: Any) -> Interaction:
         interaction = Interaction(
             id=row["id"],
@@ -80,6 +113,7 @@ class SqlInteractions(Versioned):
             outcome=Outcome(row["outcome"]) if row["outcome"] else None,
             notes=row["notes"],
             takeaway=row["takeaway"],
+            tie_then=Tie(row["tie_then"]) if row["tie_then"] else None,
             deleted=row["deleted"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
@@ -105,4 +139,5 @@ def _interaction_row(interaction: Interaction) -> dict[str, Any]:
         "created_at": interaction.created_at,
         "updated_at": interaction.updated_at,
         "version": interaction.version,
+        "tie_then": interaction.tie_then.value if interaction.tie_then else None,
     }

@@ -83,6 +83,7 @@ interactions = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
+    Column("tie_then", String(16), comment="the contact's tie when logged; null before 0003"),
     Index("ix_interactions_owner_contact", "owner_id", "contact_id", "occurred_at"),
 )
 

@@ -12,6 +12,7 @@ from services.contacts.adapters.http.contacts import contacts_routes
 from services.contacts.adapters.http.files import files_routes
 from services.contacts.adapters.http.follow_ups import follow_up_link_actions, follow_ups_routes
 from services.contacts.adapters.http.interactions import interactions_routes
+from services.contacts.adapters.http.results import results_routes
 from services.contacts.ports import UnitOfWorkFactory
 from shared import http
 from shared.errors import InvalidTransition
@@ -20,7 +21,7 @@ from shared.errors import InvalidTransition
 def contacts_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
     """The /v1 routes; ``owner`` is the dependency that yields the caller's owner id."""
     router = APIRouter(prefix="/v1")
-    for routes in (contacts_routes, interactions_routes, follow_ups_routes, files_routes):
+    for routes in (contacts_routes, interactions_routes, follow_ups_routes, files_routes, results_routes):
         router.include_router(routes(uow=uow, owner=owner, clock=clock))
     return router
 
