@@ -46,8 +46,8 @@ async def test_a_student_logs_a_coffee_chat_and_sees_it_everywhere(page: Page, s
     # The zone is proposed from the browser; saving it makes it the owner's.
     await page.get_by_role("link", name="Settings").click()
     await expect(page.get_by_label("Time zone (IANA name)")).to_have_value("Europe/Berlin")
-    await page.get_by_role("button", name="Save time zone").click()
-    await expect(page.get_by_role("status")).to_contain_text("Your time zone is Europe/Berlin")
+    await page.get_by_role("button", name="Save preferences").click()
+    await expect(page.get_by_role("status")).to_contain_text("Saved your preferences")
 
     # A habit that a conversation with a dormant tie checks in by itself.
     await page.get_by_role("link", name="Habits").click()
@@ -102,6 +102,12 @@ async def test_a_student_logs_a_coffee_chat_and_sees_it_everywhere(page: Page, s
     assert feed.status_code == 200
     summaries = [str(event["SUMMARY"]) for event in parse(feed.text).walk("VEVENT")]
     assert "Follow up with Ada Lovelace" in " ".join(summaries), summaries
+
+    # Results: the coffee chat with a dormant tie led to a meeting.
+    await page.get_by_role("link", name="Results").click()
+    by_tie = page.get_by_role("figure", name="By tie")
+    dormant = by_tie.get_by_role("row", name=re.compile("^dormant"))
+    await expect(dormant.get_by_role("cell")).to_have_text(["1", "1", "1", "100%"])
 
 
 async def test_a_due_prompt_is_snoozed_from_today(page: Page, system: System) -> None:

@@ -8,6 +8,7 @@ import { ContactView } from "./contact";
 import { ContactsView } from "./contacts";
 import { HabitsView } from "./habits";
 import { ImportsView } from "./imports";
+import { ResultsView } from "./results";
 import { type Session, current, forget, remember, signInByName } from "./session";
 import { SettingsView } from "./settings";
 import { TodayView } from "./today";
@@ -17,6 +18,7 @@ const PLACES = [
   ["#/today", "Today"],
   ["#/contacts", "Contacts"],
   ["#/habits", "Habits"],
+  ["#/results", "Results"],
   ["#/import", "Import"],
   ["#/settings", "Settings"],
 ] as const;
@@ -97,6 +99,8 @@ function App({ config }: { config: Config }) {
       <ContactsView apis={apis} />
     ) : place === "habits" ? (
       <HabitsView apis={apis} />
+    ) : place === "results" ? (
+      <ResultsView apis={apis} />
     ) : place === "import" ? (
       <ImportsView apis={apis} config={config} token={session.token} />
     ) : place === "settings" ? (

@@ -2,6 +2,7 @@
 // link, a copyable URL, rotate and revoke.
 import { useEffect, useState } from "preact/hooks";
 import { type Apis, type Feed, type Preferences, need } from "./api";
+import type { components } from "./generated/notifier";
 import { Field, Status, errorText } from "./ui";
 
 interface Issued {
@@ -43,22 +44,19 @@ export function SettingsView({ apis }: { apis: Apis }) {
     <section aria-labelledby="settings">
       <h1 id="settings">Settings</h1>
       {status && <Status {...status} />}
-      <form
-        class="card"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act(async () => {
-            setPreferences(await need(apis.notifier.PATCH("/v1/preferences", { body: { timezone: zone } })));
-            return `Your time zone is ${zone}.`;
-          });
-        }}
-      >
-        <h2>Your time zone</h2>
-        <Field label="Time zone (IANA name)" hint={preferences?.timezone === "UTC" && browserZone ? `Proposed from this browser: ${browserZone}` : undefined}>
-          <input required value={zone} onInput={(e) => setZone(e.currentTarget.value)} />
-        </Field>
-        <button type="submit">Save time zone</button>
-      </form>
+      {preferences && (
+        <PreferencesForm
+          preferences={preferences}
+          proposedZone={zone}
+          onSave={(body) =>
+            act(async () => {
+              setPreferences(await need(apis.notifier.PATCH("/v1/preferences", { body })));
+              return "Saved your preferences.";
+            })
+          }
+        />
+      )}
+      {preferences && <Channels apis={apis} preferences={preferences} onChanged={load} act={act} />}
 
       <div class="card">
         <h2>Calendar feeds</h2>
@@ -131,5 +129,134 @@ export function SettingsView({ apis }: { apis: Apis }) {
         </ul>
       </div>
     </section>
+  );
+}
+
+type PreferencesIn = components["schemas"]["PreferencesIn"];
+const hhmm = (value: string) => value.slice(0, 5);
+
+function PreferencesForm(props: { preferences: Preferences; proposedZone: string; onSave: (body: PreferencesIn) => void }) {
+  const p = props.preferences;
+  const [zone, setZone] = useState(props.proposedZone);
+  const [dayStart, setDayStart] = useState(hhmm(p.day_start));
+  const [quietStart, setQuietStart] = useState(hhmm(p.quiet_hours.start));
+  const [quietEnd, setQuietEnd] = useState(hhmm(p.quiet_hours.end));
+  const [limit, setLimit] = useState(p.daily_limit);
+  const [digest, setDigest] = useState(p.digest.enabled);
+  const [digestTime, setDigestTime] = useState(hhmm(p.digest.time));
+  const [cadence, setCadence] = useState(p.cadence);
+  return (
+    <form
+      class="card"
+      aria-label="How you are nudged"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSave({
+          timezone: zone,
+          day_start: dayStart,
+          quiet_hours: { start: quietStart, end: quietEnd },
+          daily_limit: limit,
+          digest: { enabled: digest, time: digestTime },
+          cadence,
+        });
+      }}
+    >
+      <h2>How you are nudged</h2>
+      <div class="row">
+        <Field label="Time zone (IANA name)" hint={p.timezone !== props.proposedZone ? `Proposed from this browser: ${props.proposedZone}` : undefined}>
+          <input required value={zone} onInput={(e) => setZone(e.currentTarget.value)} />
+        </Field>
+        <Field label="Your day starts at" hint="Up to 06:00: a meetup ending after midnight counts for the evening.">
+          <input type="time" value={dayStart} onInput={(e) => setDayStart(e.currentTarget.value)} />
+        </Field>
+      </div>
+      <div class="row">
+        <Field label="Quiet from">
+          <input type="time" value={quietStart} onInput={(e) => setQuietStart(e.currentTarget.value)} />
+        </Field>
+        <Field label="Quiet until">
+          <input type="time" value={quietEnd} onInput={(e) => setQuietEnd(e.currentTarget.value)} />
+        </Field>
+        <Field label="At most this many nudges a day">
+          <input type="number" min={1} max={50} value={limit} onInput={(e) => setLimit(Number(e.currentTarget.value))} />
+        </Field>
+      </div>
+      <div class="row">
+        <label class="check">
+          <input type="checkbox" checked={digest} onChange={(e) => setDigest(e.currentTarget.checked)} /> One daily digest instead of single nudges
+        </label>
+        <Field label="Digest at">
+          <input type="time" value={digestTime} onInput={(e) => setDigestTime(e.currentTarget.value)} />
+        </Field>
+      </div>
+      <fieldset class="row">
+        <legend>Keep in touch every … days</legend>
+        {(["strong", "weak", "dormant"] as const).map((tie) => (
+          <Field label={`${tie} ties`}>
+            <input type="number" min={1} max={3650} value={cadence[tie]} onInput={(e) => setCadence({ ...cadence, [tie]: Number(e.currentTarget.value) })} />
+          </Field>
+        ))}
+      </fieldset>
+      <button type="submit">Save preferences</button>
+    </form>
+  );
+}
+
+function Channels(props: { apis: Apis; preferences: Preferences; onChanged: () => Promise<void>; act: (work: () => Promise<string>) => Promise<void> }) {
+  const { apis, act } = props;
+  const [name, setName] = useState("Email");
+  const [url, setUrl] = useState("");
+  const path = (id: string) => ({ params: { path: { channel_id: id } } });
+  return (
+    <div class="card">
+      <h2>Where nudges go</h2>
+      <ul class="feeds">
+        {props.preferences.channels.map((channel) => (
+          <li key={channel.id}>
+            {channel.name} <small>({channel.url})</small> {channel.paused && <span class="badge">paused</span>}{" "}
+            <button
+              class="quiet"
+              onClick={() =>
+                act(async () => {
+                  const result = await need(apis.notifier.POST("/v1/preferences/channels/{channel_id}/test", path(channel.id)));
+                  return result.delivered ? `Test message sent to ${channel.name}.` : `The test failed: ${result.error ?? "no answer"}`;
+                })
+              }
+            >
+              Send a test
+            </button>{" "}
+            {channel.paused && (
+              <button class="quiet" onClick={() => act(async () => { await need(apis.notifier.POST("/v1/preferences/channels/{channel_id}/resume", path(channel.id))); await props.onChanged(); return "Resumed."; })}>
+                Resume
+              </button>
+            )}{" "}
+            <button class="quiet" onClick={() => act(async () => { await need(apis.notifier.DELETE("/v1/preferences/channels/{channel_id}", path(channel.id))); await props.onChanged(); return `Removed ${channel.name}.`; })}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        class="row"
+        aria-label="Add a channel"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void act(async () => {
+            await need(apis.notifier.POST("/v1/preferences/channels", { body: { name, url } }));
+            setUrl("");
+            await props.onChanged();
+            return `Added ${name}: send it a test.`;
+          });
+        }}
+      >
+        <Field label="Channel name">
+          <input required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <Field label="Address" hint="mailto://user:password@smtp.example.org?to=you@example.org, ntfy://ntfy.sh/your-topic …">
+          <input required value={url} onInput={(e) => setUrl(e.currentTarget.value)} />
+        </Field>
+        <button type="submit">Add channel</button>
+      </form>
+    </div>
   );
 }
