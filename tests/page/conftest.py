@@ -5,20 +5,14 @@ they never skip."""
 
 import os
 import shutil
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import AsyncIterator, Generator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from services.page.server import BUILT
-from shared.localinfra.processes import free_port
+from shared.localinfra.system import RunningSystem, SystemNotReady, local_system
 from tests.infrastructure import KafkaCluster
 
 CHROMIUM = os.environ.get("KEEPWARM_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -30,11 +24,7 @@ WAIT_MS = 20_000
 expect.set_options(timeout=WAIT_MS)
 
 
-@dataclass(frozen=True)
-class System:
-    page_url: str
-    apis: dict[str, str]
-    log: Path
+System = RunningSystem
 
 
 @pytest.fixture(scope="session")
@@ -44,51 +34,15 @@ def system(kafka: KafkaCluster, tmp_path_factory: pytest.TempPathFactory) -> Ite
         pytest.fail(
             f"the page is not built: npm ci --prefix {BUILT.parent} && npm run build --prefix {BUILT.parent}"
         )
-    home = tmp_path_factory.mktemp("system")
-    ports = {name: free_port() for name in ("contacts", "habits", "notifier", "page")}
-    environment = {
-        **os.environ,
-        "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-        "KAFKA_TOPIC_PREFIX": f"test-page-{uuid.uuid4().hex[:8]}.",
-        "KEEPWARM_PAGE_PORT": str(ports["page"]),
-        "KEEPWARM_NOTIFIER_PUBLIC_URL": f"http://127.0.0.1:{ports['notifier']}",
-        "KEEPWARM_NOTIFIER_NUDGE_INTERVAL_S": "1",
-    }
-    for name in ("contacts", "habits", "notifier"):
-        environment[f"KEEPWARM_{name.upper()}_HTTP_PORT"] = str(ports[name])
-        environment[f"KEEPWARM_{name.upper()}_DATABASE_URL"] = f"sqlite+aiosqlite:///{home / name}.db"
-    log = home / "system.log"
-    keepwarm = Path(sys.executable).parent / "keepwarm"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(keepwarm), "up"], env=environment, stdout=output, stderr=subprocess.STDOUT
-        )
-    built = System(
-        page_url=f"http://127.0.0.1:{ports['page']}",
-        apis={name: f"http://127.0.0.1:{port}" for name, port in ports.items() if name != "page"},
-        log=log,
-    )
     try:
-        _until_ready(process, built)
-        yield built
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-
-
-def _until_ready(process: subprocess.Popen[bytes], system: System, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    urls = [f"{api}/readyz" for api in system.apis.values()] + [f"{system.page_url}/config.json"]
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"keepwarm up exited ({process.returncode}):\n{system.log.read_text()[-4000:]}")
-        try:
-            if all(httpx.get(url, timeout=2).status_code == 200 for url in urls):
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"the system was not ready in {timeout_s} s:\n{system.log.read_text()[-4000:]}")
+        with local_system(
+            bootstrap_servers=kafka.bootstrap_servers,
+            home=tmp_path_factory.mktemp("system"),
+            extra_env={"KEEPWARM_NOTIFIER_NUDGE_INTERVAL_S": "1"},
+        ) as running:
+            yield running
+    except SystemNotReady as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")

@@ -70,6 +70,11 @@ export function TodayView({ apis }: { apis: Apis }) {
       );
     });
 
+  useEffect(() => {
+    // User Timing for benchmarks: when Today first showed the student's day.
+    if (today && performance.getEntriesByName("keepwarm:today-shown").length === 0) performance.mark("keepwarm:today-shown");
+  }, [today]);
+
   if (!today) return <section aria-labelledby="today">{status ? <Status {...status} /> : <p>Loading today…</p>}</section>;
   const zone = today.timezone;
   const followUps = [...today.follow_ups_overdue.map((f) => ({ ...f, late: true })), ...today.follow_ups_today.map((f) => ({ ...f, late: false }))];

@@ -1,0 +1,90 @@
+"""The whole system as ``keepwarm up`` runs it, on ports, topics and SQLite files of its own: for
+the page's browser tests and benchmarks, beside any other system on the same broker."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from shared.localinfra.processes import free_port
+
+SERVICES = ("contacts", "habits", "notifier")
+
+
+class SystemNotReady(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class RunningSystem:
+    page_url: str
+    apis: dict[str, str]
+    log: Path
+
+    def session(self, name: str) -> str:
+        """A bearer token for ``name`` from the page's development sign-in."""
+        response = httpx.post(f"{self.page_url}/session", json={"name": name}, timeout=10)
+        response.raise_for_status()
+        token: str = response.json()["token"]
+        return token
+
+
+@contextmanager
+def local_system(
+    *, bootstrap_servers: str, home: Path, extra_env: Mapping[str, str] | None = None, timeout_s: float = 90
+) -> Iterator[RunningSystem]:
+    """Start ``keepwarm up`` against ``bootstrap_servers`` (a fresh topic prefix) with its SQLite
+    files and log in ``home``; stop it on exit. Raises SystemNotReady with the log's tail."""
+    ports = {name: free_port() for name in (*SERVICES, "page")}
+    environment = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
+        "KAFKA_TOPIC_PREFIX": f"system-{uuid.uuid4().hex[:8]}.",
+        "KEEPWARM_PAGE_PORT": str(ports["page"]),
+        "KEEPWARM_NOTIFIER_PUBLIC_URL": f"http://127.0.0.1:{ports['notifier']}",
+        **(extra_env or {}),
+    }
+    for name in SERVICES:
+        environment[f"KEEPWARM_{name.upper()}_HTTP_PORT"] = str(ports[name])
+        environment[f"KEEPWARM_{name.upper()}_DATABASE_URL"] = f"sqlite+aiosqlite:///{home / name}.db"
+    log = home / "system.log"
+    keepwarm = Path(sys.executable).parent / "keepwarm"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(keepwarm), "up"], env=environment, stdout=output, stderr=subprocess.STDOUT
+        )
+    system = RunningSystem(
+        page_url=f"http://127.0.0.1:{ports['page']}",
+        apis={name: f"http://127.0.0.1:{ports[name]}" for name in SERVICES},
+        log=log,
+    )
+    try:
+        _until_ready(process, system, timeout_s)
+        yield system
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def _until_ready(process: "subprocess.Popen[bytes]", system: RunningSystem, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    urls = [f"{api}/readyz" for api in system.apis.values()] + [f"{system.page_url}/config.json"]
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemNotReady(
+                f"keepwarm up exited ({process.returncode}):\n{system.log.read_text()[-4000:]}"
+            )
+        try:
+            if all(httpx.get(url, timeout=2).status_code == 200 for url in urls):
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemNotReady(f"the system was not ready in {timeout_s} s:\n{system.log.read_text()[-4000:]}")
