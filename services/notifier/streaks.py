@@ -18,7 +18,8 @@ from services.notifier.domain.announcements import (
 from services.notifier.domain.nudges import Nudge, at_risk_nudge, milestone_nudge
 from services.notifier.domain.outgoing import Outgoing, StreakNews
 from services.notifier.domain.streaks import PeriodResult, Streaks, period_results, streaks
-from services.notifier.domain.strength import strength
+from services.notifier.domain.strength import strength, strength_history
+from shared.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -232,3 +233,17 @@ async def views_of(projection: Projection, *, owner_id: str, now: datetime) -> l
             )
         )
     return views
+
+
+async def strength_over_time(
+    *, uow: UnitOfWorkFactory, owner_id: str, habit_id: str, now: datetime, days: int
+) -> tuple[TrackedHabit, list[tuple[date, float]]]:
+    """The habit and its strength at the end of each period of the last ``days`` days."""
+    async with uow() as work:
+        habit = (await work.projection.habits(habit_ids=[habit_id])).get(habit_id)
+        if habit is None or habit.owner_id != owner_id:
+            raise NotFound("habit")
+        counts = await work.projection.counts(after={habit_id: None})
+    today = habit.today(now)
+    history = strength_history(habit.plan, period_results(habit.plan, counts.get(habit_id, {}), today), today)
+    return habit, [(day, score) for day, score in history if (today - day).days < days]

@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from services.notifier.adapters import db
+from services.notifier.adapters.kafka_in import habit_events
 from shared.contracts import contacts as contract
+from shared.contracts import habits as habit_contract
 from shared.vocabulary import FollowUpStatus
 from tests.api import Api, assert_routes_are_owner_scoped
 from tests.calendars import parse
-from tests.notifier.stream import apply, at, contact, follow_up, interaction
+from tests.notifier.stream import apply, at, contact, daily_habit, follow_up, interaction
 
 OWNER = "student-1"
 DUE = datetime(2026, 3, 10, 14, tzinfo=UTC)
@@ -137,6 +139,13 @@ async def test_rotation_retires_the_old_url_and_revocation_the_feed(api: Api) ->
 
 async def test_another_owner_reaches_nothing(api: Api) -> None:
     await seed(api)
+    habit = daily_habit("Europe/Berlin")
+    await apply(
+        api.runtime,
+        [habit_contract.HabitCreated(**at(OWNER), habit=habit)],
+        api.clock.now,
+        handler_of=habit_events,
+    )
     feed = await new_feed(api)
     channel = await api.client.post(
         "/v1/preferences/channels",
@@ -151,6 +160,7 @@ async def test_another_owner_reaches_nothing(api: Api) -> None:
             "follow_up_id": "f1",
             "contact_id": "c1",
             "channel_id": channel.json()["id"],
+            "habit_id": habit.id,
         },
         bodies={("POST", "/v1/prompts/{contact_id}/snooze"): {"days": 1}},
         not_id_scoped={
@@ -167,7 +177,7 @@ async def test_another_owner_reaches_nothing(api: Api) -> None:
         },
         secret="Ada",
     )
-    assert checked == 9
+    assert checked == 10
     assert (await api.client.get("/v1/calendar-feeds", headers=api.as_owner("someone-else"))).json() == []
     assert (await api.client.get(path_of(feed))).status_code == 200  # the feed itself is untouched
     download = await api.client.get(

@@ -65,3 +65,37 @@ async def test_a_check_in_for_yesterday_mends_the_day_the_clock_had_closed(api: 
     await apply(api.runtime, [done(4)], api.clock.now, handler_of=habit_events)  # logged a day late
     shown = await streak(api)
     assert (shown["current"], shown["longest"]) == (3, 3)
+
+
+async def test_strength_over_time_rises_with_check_ins_dents_on_a_miss_and_ends_at_todays(api: Api) -> None:
+    api.clock.now = datetime(2026, 3, 9, 18, tzinfo=UTC)
+    await apply(
+        api.runtime,
+        [done(2), done(3), done(4), done(6), done(7), done(8)],
+        api.clock.now,
+        handler_of=habit_events,
+    )
+    response = await api.client.get(f"/v1/streaks/{HABIT.id}/strength", headers=api.as_owner(OWNER))
+    assert response.status_code == 200, response.text
+    points = response.json()["points"]
+    assert [p["day"] for p in points] == [f"2026-03-0{d}" for d in range(2, 10)]
+    scores = [p["strength"] for p in points]
+    assert scores[:3] == sorted(scores[:3])
+    assert scores[0] > 0
+    assert scores[3] < scores[2]  # the 5th was missed: a dent, not a zero
+    assert scores[3] > 0
+    assert scores[4] > scores[3]
+    assert scores[7] < scores[6]  # the 9th, in progress and not done yet
+    assert scores[-1] == (await streak(api))["strength"]
+
+    last_week = await api.client.get(
+        f"/v1/streaks/{HABIT.id}/strength", params={"days": 7}, headers=api.as_owner(OWNER)
+    )
+    assert last_week.json()["points"][0]["day"] == "2026-03-03"
+    stranger = await api.client.get(f"/v1/streaks/{HABIT.id}/strength", headers=api.as_owner("someone-else"))
+    assert stranger.status_code == 404
+    too_short = await api.client.get(
+        f"/v1/streaks/{HABIT.id}/strength", params={"days": 0}, headers=api.as_owner(OWNER)
+    )
+    assert too_short.status_code == 422
+    assert "days" in too_short.text

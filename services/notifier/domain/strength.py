@@ -22,18 +22,28 @@ from services.notifier.domain.streaks import HabitPlan, Outcome, PeriodResult
 
 
 def strength(plan: HabitPlan, results: Sequence[PeriodResult], today: date) -> float:
+    history = strength_history(plan, results, today)
+    return history[-1][1] if history else 0.0
+
+
+def strength_history(
+    plan: HabitPlan, results: Sequence[PeriodResult], today: date
+) -> list[tuple[date, float]]:
+    """The score at the end of each period (the period in progress: today), oldest first; rested
+    periods leave it as it was."""
     score = 0.0
+    history = []
     for result in results:
-        if result.outcome is Outcome.RESTED:
-            continue
-        length = (result.period.end - result.period.start).days + 1
-        multiplier = 0.5 ** (math.sqrt(result.period.target / length) / 13)
-        value = min(1.0, result.done / result.target) if result.target else 0.0
-        # Every counting day of a period applies the same step, so n of them in a row are one step
-        # with the multiplier to the n-th power: the result equals the day-by-day rule above.
-        decay = multiplier ** _counting_days(plan, result, today)
-        score = score * decay + value * (1 - decay)
-    return round(score, 4)
+        if result.outcome is not Outcome.RESTED:
+            length = (result.period.end - result.period.start).days + 1
+            multiplier = 0.5 ** (math.sqrt(result.period.target / length) / 13)
+            value = min(1.0, result.done / result.target) if result.target else 0.0
+            # Every counting day of a period applies the same step, so n of them in a row are one
+            # step with the multiplier to the n-th power: the result equals the day-by-day rule.
+            decay = multiplier ** _counting_days(plan, result, today)
+            score = score * decay + value * (1 - decay)
+        history.append((min(result.period.end, today), round(score, 4)))
+    return history
 
 
 def _counting_days(plan: HabitPlan, result: PeriodResult, today: date) -> int:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from services.notifier import streaks
@@ -18,6 +18,16 @@ class PeriodOut(BaseModel):
     target: int
     done: int
     outcome: Outcome
+
+
+class StrengthPoint(BaseModel):
+    day: date = Field(description="The last day of a period (the period in progress: today).")
+    strength: float
+
+
+class StrengthOut(BaseModel):
+    habit_id: str
+    points: list[StrengthPoint] = Field(description="Oldest first; rested periods keep the score.")
 
 
 class StreakOut(BaseModel):
@@ -62,5 +72,18 @@ def streaks_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], da
     async def list_streaks(owner_id: Owner) -> list[StreakOut]:
         views = await streaks.overview(uow=uow, owner_id=owner_id, now=clock())
         return [streak_out(view) for view in views]
+
+    @router.get("/streaks/{habit_id}/strength", summary="The habit's strength over time, period by period")
+    async def strength_over_time(
+        habit_id: str,
+        owner_id: Owner,
+        days: Annotated[int, Query(ge=7, le=3660, description="How far back, in days.")] = 90,
+    ) -> StrengthOut:
+        habit, history = await streaks.strength_over_time(
+            uow=uow, owner_id=owner_id, habit_id=habit_id, now=clock(), days=days
+        )
+        return StrengthOut(
+            habit_id=habit.id, points=[StrengthPoint(day=day, strength=score) for day, score in history]
+        )
 
     return router
