@@ -70,7 +70,7 @@ export function HabitsView({ apis }: { apis: Apis }) {
             <li class="card" key={habit.id}>
               <h2>{habit.name}</h2>
               <p>
-                {words(habit.schedule.kind)}
+                {schedule(habit)}
                 {habit.paused && <span class="badge">paused</span>}
               </p>
               {streak ? (
@@ -80,7 +80,7 @@ export function HabitsView({ apis }: { apis: Apis }) {
               ) : (
                 <p class="empty">Strength appears in a moment.</p>
               )}
-              <StrengthBar value={streak?.strength ?? 0} label={habit.name} />
+              <StrengthChart apis={apis} habit={habit} version={reads} />
               <DoneDays apis={apis} habit={habit} version={reads} />
               <div class="actions">
                 <button
@@ -121,6 +121,15 @@ export function HabitsView({ apis }: { apis: Apis }) {
   );
 }
 
+function schedule(habit: Habit): string {
+  const { kind, times, every_days, weekdays } = habit.schedule;
+  if (kind === "times_per_week") return `${times ?? 1} times a week`;
+  if (kind === "times_per_month") return `${times ?? 1} times a month`;
+  if (kind === "every_n_days") return `every ${every_days ?? 2} days`;
+  if (kind === "weekdays") return `on ${(weekdays ?? []).map((d) => WEEKDAYS[d - 1]).join(", ")}`;
+  return "every day";
+}
+
 async function undoLast(apis: Apis, habit: Habit): Promise<void> {
   const checkIns = await need(apis.habits.GET("/v1/habits/{habit_id}/check-ins", { params: { path: { habit_id: habit.id } } }));
   const last = checkIns.filter((c) => c.source === "manual").at(-1);
@@ -128,11 +137,28 @@ async function undoLast(apis: Apis, habit: Habit): Promise<void> {
   await need(apis.habits.DELETE("/v1/habits/{habit_id}/check-ins/{check_in_id}", { params: { path: { habit_id: habit.id, check_in_id: last.id } } }));
 }
 
-function StrengthBar({ value, label }: { value: number; label: string }) {
+function StrengthChart({ apis, habit, version }: { apis: Apis; habit: Habit; version: number }) {
+  const [points, setPoints] = useState<{ day: string; strength: number }[]>([]);
+  useEffect(() => {
+    need(apis.notifier.GET("/v1/streaks/{habit_id}/strength", { params: { path: { habit_id: habit.id }, query: { days: 90 } } })).then(
+      (found) => setPoints(found.points),
+      () => setPoints([]),
+    );
+  }, [habit.id, version]);
+  if (points.length < 2) return null;
+  const width = 300;
+  const height = 80;
+  const x = (n: number) => (n / (points.length - 1)) * width;
+  const y = (value: number) => height - value * (height - 4) - 2;
+  const line = points.map((p, n) => `${n === 0 ? "M" : "L"}${x(n).toFixed(1)},${y(p.strength).toFixed(1)}`).join(" ");
+  const first = points[0]!;
+  const last = points[points.length - 1]!;
+  const label = `${habit.name}: strength ${Math.round(first.strength * 100)}% on ${first.day}, ${Math.round(last.strength * 100)}% on ${last.day}`;
   return (
-    <svg class="bar" viewBox="0 0 100 8" role="img" aria-label={`${label}: strength ${Math.round(value * 100)} percent`}>
-      <rect width="100" height="8" rx="4" class="track" />
-      <rect width={Math.max(2, value * 100)} height="8" rx="4" class="fill" />
+    <svg class="strength-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} preserveAspectRatio="none">
+      <line x1="0" x2={width} y1={y(0.5)} y2={y(0.5)} class="grid" />
+      <path d={`${line} L${width},${height} L0,${height} Z`} class="area" />
+      <path d={line} class="line" />
     </svg>
   );
 }
