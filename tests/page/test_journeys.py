@@ -151,6 +151,7 @@ async def test_a_tracker_csv_with_one_bad_row_keeps_the_good_rows_and_names_the_
     bad = report.get_by_role("row").filter(has_text="tie")
     await expect(bad).to_have_count(1)
     await expect(bad.get_by_role("cell").first).to_have_text("3")
+    await expect(bad.get_by_role("cell").last).to_contain_text("Dorothy Vaughan,dv@example.org")
 
     await page.get_by_role("link", name="Contacts").click()
     await expect(page.get_by_role("link", name="Katherine Johnson")).to_be_visible()

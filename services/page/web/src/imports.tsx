@@ -1,40 +1,55 @@
 // Imports and exports: LinkedIn's Connections.csv, a tracker CSV or vCards in; each bad row is
 // shown with its line and field next to the count of rows kept. Exports download as files.
 import { useState } from "preact/hooks";
-import { type Apis, type Config, type ImportReport, need } from "./api";
+import { ApiError, type Config, type ImportReport } from "./api";
 import { Field, Status, errorText } from "./ui";
 
 type Format = "linkedin" | "csv" | "vcard";
 
-export function ImportsView({ apis, config, token }: { apis: Apis; config: Config; token: string }) {
+export function ImportsView({ config, token }: { config: Config; token: string }) {
   const [format, setFormat] = useState<Format>("linkedin");
   const [file, setFile] = useState<File | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [status, setStatus] = useState<{ message: string; error?: boolean } | null>(null);
   const [sending, setSending] = useState(false);
+  const [progress, setProgress] = useState(0);
+  const [lines, setLines] = useState<string[]>([]);
 
   async function upload(event: Event) {
     event.preventDefault();
     if (!file) return;
     setSending(true);
     setReport(null);
+    setProgress(0);
     setStatus({ message: `Importing ${file.name} (${Math.ceil(file.size / 1024)} KB)…` });
     try {
-      const result = await need(
-        apis.contacts.POST("/v1/imports/{file_format}", {
-          params: { path: { file_format: format } },
-          body: (await file.text()) as never,
-          bodySerializer: (body: unknown) => body as string,
-          headers: { "Content-Type": format === "vcard" ? "text/vcard" : "text/csv" },
-        }),
-      );
-      setReport(result);
+      const text = await file.text();
+      setLines(text.split(/\r?\n/));
+      setReport(await send(text));
       setStatus({ message: `Imported ${file.name}.` });
     } catch (error) {
       setStatus({ message: errorText(error), error: true });
     } finally {
       setSending(false);
     }
+  }
+
+  /** The file as the request body, with upload progress (fetch cannot report it). */
+  function send(text: string): Promise<ImportReport> {
+    return new Promise((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open("POST", `${config.apis.contacts}/v1/imports/${format}`);
+      request.setRequestHeader("Authorization", `Bearer ${token}`);
+      request.setRequestHeader("Content-Type", format === "vcard" ? "text/vcard" : "text/csv");
+      request.upload.onprogress = (e) => e.lengthComputable && setProgress(e.loaded / e.total);
+      request.onerror = () => reject(new Error("The upload failed: check your connection."));
+      request.onload = () => {
+        const body = JSON.parse(request.responseText || "{}") as ImportReport & { detail?: unknown };
+        if (request.status === 200) resolve(body);
+        else reject(new ApiError(typeof body.detail === "string" ? body.detail : `The import failed (${request.status}).`, request.status));
+      };
+      request.send(text);
+    });
   }
 
   async function download(path: "/v1/exports/contacts.csv" | "/v1/exports/contacts.vcf", name: string) {
@@ -66,7 +81,7 @@ export function ImportsView({ apis, config, token }: { apis: Apis; config: Confi
         <button type="submit" disabled={!file || sending}>
           Import
         </button>
-        {sending && <progress aria-label="Importing" />}
+        {sending && <progress aria-label="Uploading" max={1} value={progress} />}
         {status && <Status {...status} />}
       </form>
       {report && (
@@ -82,6 +97,7 @@ export function ImportsView({ apis, config, token }: { apis: Apis; config: Confi
                   <th scope="col">Line</th>
                   <th scope="col">Field</th>
                   <th scope="col">Problem</th>
+                  <th scope="col">The row</th>
                 </tr>
               </thead>
               <tbody>
@@ -90,6 +106,9 @@ export function ImportsView({ apis, config, token }: { apis: Apis; config: Confi
                     <td>{e.row}</td>
                     <td>{e.field ?? ""}</td>
                     <td>{e.message}</td>
+                    <td>
+                      <code>{lines[e.row - 1] ?? ""}</code>
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -102,7 +102,7 @@ function App({ config }: { config: Config }) {
     ) : place === "results" ? (
       <ResultsView apis={apis} />
     ) : place === "import" ? (
-      <ImportsView apis={apis} config={config} token={session.token} />
+      <ImportsView config={config} token={session.token} />
     ) : place === "settings" ? (
       <SettingsView apis={apis} />
     ) : (
