@@ -52,6 +52,10 @@ class PageSettings(BaseSettings):
         default=None,
         description="The page's address as students open it (nudges link there); by default local.",
     )
+    oidc_client_id: str = Field(
+        default="keepwarm-page", description="The page's client id at the OIDC issuer."
+    )
+    oidc_scope: str = Field(default="openid", description="Scopes the page asks the issuer for.")
     origins: list[str] | None = Field(
         default=None,
         description="Browser origins that may call the APIs; by default the local page in development.",

@@ -5,7 +5,7 @@ development."""
 import uvicorn
 
 from services.catalog import SETTINGS
-from services.page.server import page_app
+from services.page.server import OidcClient, page_app
 from shared.settings import PageSettings
 
 
@@ -14,7 +14,9 @@ def main() -> None:
     services = {name: settings() for name, settings in SETTINGS.items()}
     apis = {name: f"http://{s.http_host}:{s.http_port}" for name, s in services.items()}
     development = all(s.environment == "development" and not s.auth.oidc_jwks_url for s in services.values())
-    app = page_app(apis=apis, development=development)
+    issuer = next((s.auth.oidc_issuer for s in services.values() if s.auth.oidc_issuer), None)
+    oidc = OidcClient(issuer, page.oidc_client_id, page.oidc_scope) if issuer else None
+    app = page_app(apis=apis, development=development, oidc=oidc)
     uvicorn.run(app, host=page.host, port=page.port, log_level="warning")
 
 

@@ -6,6 +6,7 @@ and the page signs in with the OpenID Connect issuer; nothing here runs there.""
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,14 +28,29 @@ class NotBuilt(RuntimeError):
     pass
 
 
-def page_app(*, apis: Mapping[str, str], development: bool, built: Path = BUILT) -> Starlette:
-    """``apis`` maps each service to the base URL the browser calls it at."""
+@dataclass(frozen=True)
+class OidcClient:
+    """How the page signs in with the issuer the services accept: authorization code with PKCE."""
+
+    authority: str
+    client_id: str
+    scope: str
+
+
+def page_app(
+    *, apis: Mapping[str, str], development: bool, oidc: OidcClient | None = None, built: Path = BUILT
+) -> ASGIApp:
+    """``apis`` maps each service to the base URL the browser calls it at. Sign-in is by name in
+    development (no secret), else with ``oidc``."""
     if not (built / "index.html").is_file():
         raise NotBuilt(f"the page is not built: npm run build --prefix {built.parent}")
     secret = local_secret(AuthSettings()) if development else None
+    how: dict[str, object] = {"sign_in": "name"} if development else {"sign_in": "oidc"}
+    if not development and oidc is not None:
+        how["oidc"] = {"authority": oidc.authority, "client_id": oidc.client_id, "scope": oidc.scope}
 
     async def config(_: Request) -> JSONResponse:
-        return JSONResponse({"apis": dict(apis), "sign_in": "name" if development else "oidc"})
+        return JSONResponse({"apis": dict(apis), **how})
 
     async def sign_in(request: Request) -> JSONResponse:
         if secret is None:
@@ -58,7 +74,8 @@ def page_app(*, apis: Mapping[str, str], development: bool, built: Path = BUILT)
             Mount("/", StaticFiles(directory=built, html=True)),
         ]
     )
-    return SecurityHeaders(app, connect=sorted(set(apis.values())))  # type: ignore[return-value]
+    issuer = [oidc.authority] if oidc is not None and not development else []
+    return SecurityHeaders(app, connect=sorted({*apis.values(), *issuer}))
 
 
 class SecurityHeaders:

@@ -38,11 +38,17 @@ class RunningSystem:
 
 @contextmanager
 def local_system(
-    *, bootstrap_servers: str, home: Path, extra_env: Mapping[str, str] | None = None, timeout_s: float = 90
+    *,
+    bootstrap_servers: str,
+    home: Path,
+    page_port: int | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    timeout_s: float = 90,
 ) -> Iterator[RunningSystem]:
     """Start ``keepwarm up`` against ``bootstrap_servers`` (a fresh topic prefix) with its SQLite
-    files and log in ``home``; stop it on exit. Raises SystemNotReady with the log's tail."""
-    ports = {name: free_port() for name in (*SERVICES, "page")}
+    files and log in ``home`` (the page on ``page_port`` if given); stop it on exit. Raises
+    SystemNotReady with the log's tail."""
+    ports = {name: free_port() for name in SERVICES} | {"page": page_port or free_port()}
     environment = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,

@@ -72,10 +72,13 @@ async def page(browser: Browser, request: pytest.FixtureRequest) -> AsyncIterato
     context.set_default_timeout(WAIT_MS)
     opened = await context.new_page()
     errors: list[str] = []
+    console: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     yield opened
     report = request.node.stash.get(REPORT, None)
     if report is not None and report.failed:
+        print("browser console:", *console, sep="\n  ")
         shot = SCREENSHOTS / f"{request.node.name}.png"
         await opened.screenshot(path=shot, full_page=True)
         print(f"screenshot: {shot}")

@@ -29,6 +29,7 @@ export type Preferences = N["schemas"]["PreferencesOut"];
 export interface Config {
   apis: { contacts: string; habits: string; notifier: string };
   sign_in: "name" | "oidc";
+  oidc?: { authority: string; client_id: string; scope: string };
 }
 
 export interface Apis {

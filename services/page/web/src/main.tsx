@@ -9,7 +9,7 @@ import { ContactsView } from "./contacts";
 import { HabitsView } from "./habits";
 import { ImportsView } from "./imports";
 import { ResultsView } from "./results";
-import { type Session, current, forget, remember, signInByName } from "./session";
+import { type Session, current, forget, remember, returnFromIssuer, signInByName, signInWithIssuer } from "./session";
 import { SettingsView } from "./settings";
 import { TodayView } from "./today";
 import { Field, Status, errorText } from "./ui";
@@ -38,9 +38,15 @@ function SignIn({ config, onSignedIn }: { config: Config; onSignedIn: (session: 
   const [error, setError] = useState("");
   if (config.sign_in !== "name") {
     return (
-      <main id="main">
+      <main id="main" class="sign-in">
         <h1>KeepWarm</h1>
-        <p>Sign-in with your campus account is not configured on this server.</p>
+        <p>Keep your network alive, one small step a day.</p>
+        {config.oidc ? (
+          <button onClick={() => signInWithIssuer(config).catch((failure) => setError(errorText(failure)))}>Sign in with your account</button>
+        ) : (
+          <p>Sign-in is not configured on this server.</p>
+        )}
+        {error && <Status message={error} error />}
       </main>
     );
   }
@@ -127,7 +133,7 @@ function App({ config }: { config: Config }) {
           </ul>
         </nav>
         <p class="who">
-          {session.owner}{" "}
+          <span>{session.owner}</span>{" "}
           <button
             class="quiet"
             onClick={() => {
@@ -151,6 +157,7 @@ async function start(): Promise<void> {
   root.textContent = "";
   try {
     const config = (await (await fetch("/config.json")).json()) as Config;
+    await returnFromIssuer(config);
     render(<App config={config} />, root);
   } catch (error) {
     render(<Status message={`KeepWarm could not start: ${errorText(error)}`} error />, root);

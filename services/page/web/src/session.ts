@@ -1,5 +1,9 @@
 // The signed-in student: the token lives in this tab's sessionStorage (this origin only, gone when
-// the tab closes), never in a URL or in storage another site can read.
+// the tab closes), never in a URL or in storage another site can read. In production the student
+// signs in with the OpenID Connect issuer the services accept (authorization code with PKCE, by
+// oidc-client-ts); in development the page's server signs a name in.
+import { UserManager, WebStorageStateStore } from "oidc-client-ts";
+import type { Config } from "./api";
 const KEY = "keepwarm.session";
 
 export interface Session {
@@ -36,4 +40,36 @@ export async function signInByName(name: string): Promise<Session> {
   const body = (await response.json()) as { owner?: string; token?: string; detail?: string };
   if (!response.ok || !body.owner || !body.token) throw new Error(body.detail ?? "Sign-in failed.");
   return { owner: body.owner, token: body.token };
+}
+
+function manager(config: Config): UserManager {
+  const oidc = config.oidc!;
+  return new UserManager({
+    authority: oidc.authority,
+    client_id: oidc.client_id,
+    scope: oidc.scope,
+    redirect_uri: `${location.origin}/`,
+    response_type: "code",
+    userStore: new WebStorageStateStore({ store: sessionStorage }),
+    stateStore: new WebStorageStateStore({ store: sessionStorage }),
+  });
+}
+
+/** Off to the issuer's sign-in; it comes back to this page with a one-time code. */
+export async function signInWithIssuer(config: Config): Promise<void> {
+  await manager(config).signinRedirect({ state: location.hash || "#/today" });
+}
+
+/** Back from the issuer: trade the code (and the PKCE verifier) for a token, then take the code
+ * out of the address. Null when this load is not a return from the issuer. */
+export async function returnFromIssuer(config: Config): Promise<Session | null> {
+  const query = new URLSearchParams(location.search);
+  if (config.sign_in !== "oidc" || !config.oidc || !query.has("code") || !query.has("state")) return null;
+  const user = await manager(config).signinRedirectCallback();
+  const back = typeof user.state === "string" && user.state.startsWith("#/") ? user.state : "#/today";
+  history.replaceState(null, "", `/${back}`);
+  await manager(config).removeUser(); // kept once, below, not twice
+  const session = { owner: user.profile.sub, token: user.access_token };
+  remember(session);
+  return session;
 }
