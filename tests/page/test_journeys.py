@@ -62,6 +62,13 @@ async def test_a_student_logs_a_coffee_chat_and_sees_it_everywhere(page: Page, s
     await expect(page.get_by_role("heading", name="Revive a dormant tie")).to_be_visible()
 
     await add_contact(page, "Ada Lovelace", tie="dormant", category="mentor")
+    await page.get_by_role("button", name="Edit").click()
+    edit = page.get_by_role("form", name="Edit contact")
+    await edit.get_by_text("More about them").click()
+    await edit.get_by_label("Emails").fill("ada@example.org")
+    await edit.get_by_label("Keep in touch every … days").fill("30")
+    await edit.get_by_role("button", name="Save changes").click()
+    await expect(page.get_by_text("in touch every 30 days")).to_be_visible()
 
     # Log it: open the form, fill it, save — backdated two days, with a takeaway and a follow-up.
     met = (now - timedelta(days=2)).replace(hour=12, minute=0)

@@ -72,6 +72,26 @@ export function ContactView({ apis, id, logNow = false }: { apis: Apis; id: stri
     }
   }
 
+  async function archive() {
+    if (!confirm(`Archive ${contact?.name}? Their open follow-ups are cancelled; the history stays.`)) return;
+    try {
+      await need(apis.contacts.DELETE("/v1/contacts/{contact_id}", path));
+      location.hash = "#/contacts";
+    } catch (error) {
+      setStatus({ message: errorText(error), error: true });
+    }
+  }
+
+  async function forget(interaction: Interaction) {
+    try {
+      await need(apis.contacts.DELETE("/v1/interactions/{interaction_id}", { params: { path: { interaction_id: interaction.id } } }));
+      setTimeline(timeline.filter((i) => i.id !== interaction.id));
+      setStatus({ message: "Deleted the conversation; its check-in and the contact's warmth follow." });
+    } catch (error) {
+      setStatus({ message: errorText(error), error: true });
+    }
+  }
+
   if (!contact) return <section>{status ? <Status {...status} /> : <p>Loading…</p>}</section>;
   return (
     <section aria-labelledby="contact">
@@ -90,6 +110,9 @@ export function ContactView({ apis, id, logNow = false }: { apis: Apis; id: stri
         </button>
         <button class="quiet" onClick={() => setEditing(!editing)} aria-expanded={editing}>
           Edit
+        </button>
+        <button class="quiet" onClick={archive}>
+          Archive
         </button>
       </div>
       {editing && (
@@ -171,6 +194,9 @@ export function ContactView({ apis, id, logNow = false }: { apis: Apis; id: stri
                 {words(i.kind)} · {i.direction === "outbound" ? "you reached out" : "they reached out"} · {when(i.occurred_at)}
                 {i.outcome && ` · ${words(i.outcome)}`}
               </p>
+              <button class="quiet small" onClick={() => forget(i)} aria-label={`Delete the ${words(i.kind)} of ${when(i.occurred_at)}`}>
+                Delete
+              </button>
             </li>
           ))}
         </ol>

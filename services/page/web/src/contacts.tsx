@@ -138,6 +138,13 @@ export function ContactsView({ apis }: { apis: Apis }) {
   );
 }
 
+function list(text: string): string[] {
+  return text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 export function ContactForm({ apis, contact, onSaved }: { apis: Apis; contact?: Contact; onSaved: (contact: Contact) => void }) {
   const [name, setName] = useState(contact?.name ?? "");
   const [tie, setTie] = useState<Tie>(contact?.tie ?? "weak");
@@ -146,6 +153,12 @@ export function ContactForm({ apis, contact, onSaved }: { apis: Apis; contact?: 
   const [role, setRole] = useState(contact?.role ?? "");
   const [ask, setAsk] = useState(contact?.ask ?? "");
   const [tags, setTags] = useState((contact?.tags ?? []).join(", "));
+  const [emails, setEmails] = useState((contact?.emails ?? []).join(", "));
+  const [linkedin, setLinkedin] = useState(contact?.linkedin_url ?? "");
+  const [howMet, setHowMet] = useState(contact?.how_met ?? "");
+  const [whyThem, setWhyThem] = useState(contact?.why_them ?? "");
+  const [notes, setNotes] = useState(contact?.notes ?? "");
+  const [cadence, setCadence] = useState(contact && !contact.cadence_is_default ? String(contact.cadence_days) : "");
   const [status, setStatus] = useState<{ message: string; error?: boolean } | null>(null);
 
   async function save(event: Event) {
@@ -157,7 +170,13 @@ export function ContactForm({ apis, contact, onSaved }: { apis: Apis; contact?: 
       company: company.trim() || null,
       role: role.trim() || null,
       ask: ask.trim() || null,
-      tags: tags.split(",").map((t) => t.trim()).filter(Boolean),
+      tags: list(tags),
+      emails: list(emails),
+      linkedin_url: linkedin.trim() || null,
+      how_met: howMet.trim() || null,
+      why_them: whyThem.trim() || null,
+      notes: notes.trim() || null,
+      cadence_days: cadence ? Number(cadence) : null,
     };
     try {
       const saved = contact
@@ -200,6 +219,29 @@ export function ContactForm({ apis, contact, onSaved }: { apis: Apis; contact?: 
       <Field label="Your ask" hint="What you would like to learn from them.">
         <input maxLength={1000} value={ask} onInput={(e) => setAsk(e.currentTarget.value)} />
       </Field>
+      <details>
+        <summary>More about them</summary>
+        <div class="row">
+          <Field label="Emails" hint="Separated by commas.">
+            <input value={emails} onInput={(e) => setEmails(e.currentTarget.value)} />
+          </Field>
+          <Field label="LinkedIn profile">
+            <input type="url" maxLength={300} value={linkedin} onInput={(e) => setLinkedin(e.currentTarget.value)} />
+          </Field>
+          <Field label="Keep in touch every … days" hint="Empty: the default cadence.">
+            <input type="number" min={1} max={730} value={cadence} onInput={(e) => setCadence(e.currentTarget.value)} />
+          </Field>
+        </div>
+        <Field label="How you met">
+          <input maxLength={1000} value={howMet} onInput={(e) => setHowMet(e.currentTarget.value)} />
+        </Field>
+        <Field label="Why them">
+          <input maxLength={1000} value={whyThem} onInput={(e) => setWhyThem(e.currentTarget.value)} />
+        </Field>
+        <Field label="Notes">
+          <textarea rows={3} maxLength={5000} value={notes} onInput={(e) => setNotes(e.currentTarget.value)} />
+        </Field>
+      </details>
       <button type="submit">{contact ? "Save changes" : "Add contact"}</button>
       {status && <Status {...status} />}
     </form>
