@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,6 +109,14 @@ def token(
     typer.echo(mint_token(secret=local_secret(AuthSettings()), owner_id=owner, ttl=timedelta(days=days)))
 
 
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
 @app.command()
 def up(
     kafka_home: Path = KafkaHome,
@@ -136,7 +145,8 @@ def up(
     if page:
         processes["page"] = subprocess.Popen([sys.executable, "-m", "services.page"], env=environment)
         settings_of_page = PageSettings()
-        typer.echo(f"\nOpen KeepWarm: http://{settings_of_page.host}:{settings_of_page.port}/\n")
+        address = f"http://{settings_of_page.host}:{settings_of_page.port}"
+        typer.echo(f"\nOpen KeepWarm: {address}/\n")
     stopping = False
 
     def stop(*_: object) -> None:
@@ -145,8 +155,12 @@ def up(
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    announced = not page
     try:
         while not stopping and all(process.poll() is None for process in processes.values()):
+            if not announced and _answers(f"{address}/config.json"):
+                typer.echo(f"\nKeepWarm is ready: open {address}/ (Ctrl-C stops it all)\n")
+                announced = True
             time.sleep(0.2)
     finally:
         for process in processes.values():

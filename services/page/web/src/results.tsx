@@ -64,7 +64,8 @@ export function ResultsView({ apis }: { apis: Apis }) {
     <section aria-labelledby="results">
       <h1 id="results">Your results</h1>
       <p>
-        Over the last year: <strong>{total.outreach}</strong> times you reached out, <strong>{total.answered}</strong> answered (
+        Over the last year: you reached out <strong>{total.outreach}</strong> {total.outreach === 1 ? "time" : "times"},{" "}
+        <strong>{total.answered}</strong> answered (
         {percent(total.answer_rate)}), <strong>{total.meetings}</strong> led to a meeting or more.
       </p>
       {total.interactions === 0 && <p class="empty">Log your conversations and their outcomes: what works shows up here.</p>}
