@@ -95,6 +95,8 @@ async def test_a_student_signs_in_with_the_issuer_and_the_services_accept_its_to
         by_name = await client.post(f"{oidc_system.page_url}/session", json={"name": "mallory"})
         assert by_name.status_code == 404
 
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
     await page.goto(f"{oidc_system.page_url}/#/contacts")
     await page.get_by_role("button", name="Sign in with your account").click()
     # The provider's own login form (oidc-provider's development interaction).
@@ -105,6 +107,10 @@ async def test_a_student_signs_in_with_the_issuer_and_the_services_accept_its_to
     await expect(page.get_by_role("heading", name="Contacts")).to_be_visible()
     assert "code=" not in page.url
     assert "token" not in page.url
+    # The code came back in the fragment: no request to the page's server carried it.
+    to_page = [url for url in sent if url.startswith(oidc_system.page_url)]
+    assert to_page
+    assert not [url for url in to_page if "code=" in url]
     await expect(page.get_by_text("noor", exact=True)).to_be_visible()
     await page.get_by_role("button", name="Add a contact").click()
     form = page.get_by_role("form", name="New contact")

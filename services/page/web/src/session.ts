@@ -50,6 +50,8 @@ function manager(config: Config): UserManager {
     scope: oidc.scope,
     redirect_uri: `${location.origin}/`,
     response_type: "code",
+    // The code comes back in the fragment: it never reaches a web server or its access log.
+    response_mode: "fragment",
     userStore: new WebStorageStateStore({ store: sessionStorage }),
     stateStore: new WebStorageStateStore({ store: sessionStorage }),
   });
@@ -63,8 +65,8 @@ export async function signInWithIssuer(config: Config): Promise<void> {
 /** Back from the issuer: trade the code (and the PKCE verifier) for a token, then take the code
  * out of the address. Null when this load is not a return from the issuer. */
 export async function returnFromIssuer(config: Config): Promise<Session | null> {
-  const query = new URLSearchParams(location.search);
-  if (config.sign_in !== "oidc" || !config.oidc || !query.has("code") || !query.has("state")) return null;
+  const answer = new URLSearchParams(location.hash.slice(1));
+  if (config.sign_in !== "oidc" || !config.oidc || !answer.has("code") || !answer.has("state")) return null;
   const user = await manager(config).signinRedirectCallback();
   const back = typeof user.state === "string" && user.state.startsWith("#/") ? user.state : "#/today";
   history.replaceState(null, "", `/${back}`);
