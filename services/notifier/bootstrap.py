@@ -4,13 +4,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.notifier import delivery, scheduler
 from services.notifier.adapters import db
 from services.notifier.adapters.apprise_out import AppriseSender
+from services.notifier.adapters.db import DEVELOPMENT_SEALER
 from services.notifier.adapters.http import (
     calendar_router,
     feeds_router,
@@ -24,11 +25,12 @@ from services.notifier.adapters.kafka_in import contact_events, habit_events
 from services.notifier.adapters.kafka_out import SOURCE
 from services.notifier.adapters.links import PageLinks
 from shared import http
-from shared.auth import owner_dependency, token_verifier
+from shared.auth import ConfigurationError, owner_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
 from shared.links import link_key, links_router
 from shared.runtime import PeriodicJob, ServiceRuntime, assemble
+from shared.sealed import Sealer
 from shared.settings import ServiceSettings
 from shared.time import utc_now
 
@@ -59,6 +61,28 @@ class NotifierSettings(ServiceSettings):
         "by default only in development.",
     )
 
+    secret_keys: SecretStr | None = Field(
+        default=None,
+        description="Fernet keys sealing channel secrets at rest, comma-separated, newest first "
+        "(required in production; by default a development key elsewhere).",
+    )
+    reseal_interval_s: float = Field(
+        default=3600.0, gt=0, description="How often older keys' seals are renewed."
+    )
+
+    def sealer(self) -> Sealer:
+        if self.secret_keys is not None:
+            keys = [key.strip() for key in self.secret_keys.get_secret_value().split(",") if key.strip()]
+            try:
+                return Sealer(keys)
+            except ValueError as error:
+                raise ConfigurationError(
+                    "KEEPWARM_NOTIFIER_SECRET_KEYS: comma-separated keys from Fernet.generate_key()"
+                ) from error
+        if self.environment == "production":
+            raise ConfigurationError("set KEEPWARM_NOTIFIER_SECRET_KEYS: channel secrets are sealed at rest")
+        return DEVELOPMENT_SEALER
+
     @property
     def allows_private_channel_hosts(self) -> bool:
         if self.allow_private_channel_hosts is not None:
@@ -80,8 +104,15 @@ def bootstrap(
     sessions = session_factory(engine)
     topics = settings.kafka.topics
 
+    sealer = settings.sealer()
+
     def uow() -> db.SqlUnitOfWork:
-        return db.SqlUnitOfWork(sessions, outbox=db.outbox, topic=topics.notifier, source=SOURCE, clock=clock)
+        return db.SqlUnitOfWork(
+            sessions, outbox=db.outbox, topic=topics.notifier, source=SOURCE, clock=clock, sealer=sealer
+        )
+
+    async def reseal() -> int:
+        return await delivery.reseal_channels(uow=uow)
 
     async def closed_periods() -> int:
         return await scheduler.period_turn(uow=uow, now=clock())
@@ -114,6 +145,7 @@ def bootstrap(
         jobs=[
             PeriodicJob("closed-periods", settings.period_check_interval_s, closed_periods),
             PeriodicJob("nudges", settings.nudge_interval_s, nudges),
+            PeriodicJob("reseal", settings.reseal_interval_s, reseal),
         ],
     )
     _follow_streams(runtime, sessions=sessions, uow=uow, clock=clock)

@@ -101,6 +101,10 @@ class NudgeStore(Protocol):
     async def add_channel(self, channel: Channel) -> None: ...
     async def put_channels(self, channels: Sequence[Channel]) -> None: ...
     async def remove_channel(self, channel: Channel) -> None: ...
+    async def reseal_channels(self, *, limit: int) -> int:
+        """Seal under the newest key the channel URLs an older key sealed; returns how many."""
+        ...
+
     async def add(self, rows: Sequence[tuple[Nudge, NudgeStatus]], *, now: datetime) -> None:
         """Store new nudges; a key stored before is left as it is."""
         ...
@@ -390,3 +394,16 @@ def _outcome(
 
 def _prefs(preferences: Mapping[str, Preferences], owner_id: str) -> Preferences:
     return preferences.get(owner_id, Preferences())
+
+
+async def reseal_channels(*, uow: NudgeWorkFactory, batch: int = 500) -> int:
+    """After a key rotation: every channel's secret sealed under the newest key, a batch per
+    transaction; returns how many were resealed."""
+    total = 0
+    while True:
+        async with uow() as work:
+            done = await work.nudges.reseal_channels(limit=batch)
+            await work.commit()
+        total += done
+        if done < batch:
+            return total

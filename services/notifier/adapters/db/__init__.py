@@ -33,8 +33,10 @@ from services.notifier.adapters.db.tables import (
 )
 from services.notifier.adapters.kafka_out import event_of
 from services.notifier.domain.outgoing import Outgoing
+from shared.auth import DEVELOPMENT_SECRET
 from shared.contracts.base import EventData
 from shared.db.unit_of_work import SessionUnitOfWork
+from shared.sealed import Sealer, development_key
 from shared.time import utc_now
 
 __all__ = [
@@ -58,6 +60,9 @@ __all__ = [
 ]
 
 
+DEVELOPMENT_SEALER = Sealer([development_key(DEVELOPMENT_SECRET)])
+
+
 class SqlUnitOfWork(SessionUnitOfWork):
     projection: SqlProjection
     contacts: SqlContactsProjection
@@ -65,16 +70,23 @@ class SqlUnitOfWork(SessionUnitOfWork):
     prompts: SqlPrompts
     nudges: SqlNudges
 
-    def __init__(self, *args: Any, clock: Callable[[], datetime] = utc_now, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        clock: Callable[[], datetime] = utc_now,
+        sealer: Sealer = DEVELOPMENT_SEALER,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._clock = clock
+        self._sealer = sealer
 
     def bind(self, session: AsyncSession) -> None:
         self.projection = SqlProjection(session)
         self.contacts = SqlContactsProjection(session)
         self.calendar = SqlCalendar(session)
         self.prompts = SqlPrompts(session)
-        self.nudges = SqlNudges(session)
+        self.nudges = SqlNudges(session, self._sealer)
 
     def event_of(self, change: Outgoing) -> EventData:
         return event_of(change, now=self._clock())

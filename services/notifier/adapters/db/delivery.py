@@ -23,12 +23,16 @@ from services.notifier.delivery import Attempt, StoredNudge
 from services.notifier.domain.nudges import UNCOUNTED, Channel, Nudge, NudgeKind, NudgeStatus, Preferences
 from services.notifier.domain.quiet_hours import QuietHours
 from shared.db.statements import claim_due, dialect_insert
+from shared.sealed import Sealer
 from shared.vocabulary import Tie
 
 
 class SqlNudges:
-    def __init__(self, session: AsyncSession) -> None:
+    """Channel URLs (with their passwords and tokens) are stored sealed (``shared.sealed``)."""
+
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
         self._session = session
+        self._sealer = sealer
 
     async def preferences(self, owner_ids: Collection[str]) -> dict[str, Preferences]:
         if not owner_ids:
@@ -86,11 +90,12 @@ class SqlNudges:
                 statement.order_by(channels.c.created_at, channels.c.name, channels.c.id)
             )
         ).mappings():
-            found.setdefault(row["owner_id"], []).append(_channel(row))
+            found.setdefault(row["owner_id"], []).append(_channel(row, self._sealer.open(row["url"])))
         return found
 
     async def add_channel(self, channel: Channel) -> None:
-        await self._session.execute(insert(channels).values(_channel_row(channel)))
+        row = _channel_row(channel) | {"url": self._sealer.seal(channel.url)}
+        await self._session.execute(insert(channels).values(row))
 
     async def put_channels(self, changed: Sequence[Channel]) -> None:
         for channel in changed:
@@ -99,6 +104,19 @@ class SqlNudges:
                 .where(channels.c.id == channel.id)
                 .values(failures=channel.failures, paused_at=channel.paused_at)
             )
+
+    async def reseal_channels(self, *, limit: int) -> int:
+        """Seal under the newest key up to ``limit`` channel URLs that an older key (or none)
+        sealed; returns how many."""
+        rows = (
+            await self._session.execute(select(channels.c.id, channels.c.url).order_by(channels.c.id))
+        ).all()
+        stale = [(row.id, row.url) for row in rows if not self._sealer.is_current(row.url)][:limit]
+        for channel_id, stored in stale:
+            await self._session.execute(
+                update(channels).where(channels.c.id == channel_id).values(url=self._sealer.reseal(stored))
+            )
+        return len(stale)
 
     async def remove_channel(self, channel: Channel) -> None:
         await self._session.execute(
@@ -266,14 +284,14 @@ class SqlNudges:
         return found
 
 
-def _channel(row: Any) -> Channel:
+def _channel(row: Any, url: str) -> Channel:
     return Channel(
         id=row["id"],
         owner_id=row["owner_id"],
         name=row["name"],
         kind=row["kind"],
         shown=row["shown"],
-        url=row["url"],
+        url=url,
         created_at=row["created_at"],
         failures=row["failures"],
         paused_at=row["paused_at"],
