@@ -127,7 +127,10 @@ def main() -> None:
         broker = LocalKafka.ephemeral(Path(home) / "kafka")
         broker.start()
         try:
-            with local_system(bootstrap_servers=broker.bootstrap_servers, home=Path(home)) as system:
+            seeding = {"KEEPWARM_RATE_WRITES": "100000/minute"}  # the seed writes faster than a person
+            with local_system(
+                bootstrap_servers=broker.bootstrap_servers, home=Path(home), extra_env=seeding
+            ) as system:
                 token = seed(system, contacts=args.contacts, due=args.due)
                 found = asyncio.run(measure(system, token, args.rounds))
         finally:

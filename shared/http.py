@@ -16,9 +16,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shared.asgi import json_answer
 from shared.db.failures import is_transient
 from shared.errors import DomainError, InvalidTransition, NotFound
 from shared.input_guard import InputGuard
+from shared.rate_limits import RateLimits, RateSettings
 from shared.schedules import InvalidSchedule
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -91,18 +93,7 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(max_bytes: int, send: Send) -> None:
-    body = f'{{"detail":"request body larger than {max_bytes} bytes"}}'.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await json_answer(send, 413, {"detail": f"request body larger than {max_bytes} bytes"})
 
 
 ACCESS_LOG = logging.getLogger("keepwarm.access")
@@ -156,6 +147,7 @@ def create_app(
     max_body_bytes: int = 2 * 1024 * 1024,
     docs: bool = True,
     browser_origins: Sequence[str] = (),
+    rate_limits: RateSettings | None = None,
 ) -> FastAPI:
     if docs:
         app = FastAPI(title=title, version=version)
@@ -166,6 +158,8 @@ def create_app(
         app.include_router(router)
     app.add_middleware(InputGuard)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    if rate_limits is not None:
+        app.add_middleware(RateLimits, settings=rate_limits)
     app.add_exception_handler(RequestValidationError, answer_invalid)
     if browser_origins:  # the student's page, served from another origin (locally)
         app.add_middleware(

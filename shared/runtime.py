@@ -272,6 +272,7 @@ def assemble(
         checks={"database": database_check(engine)},
         docs=settings.serves_docs,
         browser_origins=settings.page.allowed_origins(settings.environment),
+        rate_limits=settings.rate,
     )
     if error_handlers is not None:
         error_handlers(app)

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.auth import AuthSettings
 from shared.contracts.topics import Topics
+from shared.rate_limits import RateSettings
 
 Environment = Literal["development", "test", "production"]
 
@@ -85,6 +86,7 @@ class ServiceSettings(BaseSettings):
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     page: PageSettings = Field(default_factory=PageSettings)
+    rate: RateSettings = Field(default_factory=RateSettings)
     api_docs: bool | None = Field(
         default=None, description="Serve /docs and /openapi.json; by default everywhere but in production."
     )
