@@ -8,12 +8,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.asgi import json_answer
@@ -161,6 +164,7 @@ def create_app(
     if rate_limits is not None:
         app.add_middleware(RateLimits, settings=rate_limits)
     app.add_exception_handler(RequestValidationError, answer_invalid)
+    app.add_exception_handler(StarletteHTTPException, _answer_http_error)
     if browser_origins:  # the student's page, served from another origin (locally)
         app.add_middleware(
             CORSMiddleware,
@@ -170,7 +174,82 @@ def create_app(
             max_age=600,
         )
     app.add_middleware(AccessLog)
+    _document_every_answer(app)
     return app
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+            ]
+        }
+    },
+    "required": ["detail"],
+}
+_ANSWERS = {
+    "400": "The body is not JSON",
+    "401": "No valid bearer token",
+    "404": "Not found, or not the caller's",
+    "409": "The item's state does not allow it, or a concurrent change won",
+    "413": "The body is larger than the limit",
+    "422": "Bad input; `detail` names each field at fault",
+    "429": "Too many requests; `Retry-After` says when to try again",
+    "503": "A dependency is briefly out of reach; `Retry-After` says when to try again",
+}
+LOCAL_TIME = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?$"
+
+
+def _document_every_answer(app: FastAPI) -> None:
+    """The OpenAPI document states every answer the service gives (the errors every route may
+    give, from the shared machinery), and local times as what they are: ``21:00:00`` has no
+    offset, so it is a pattern, not JSON Schema's ``format: time``."""
+    build = app.openapi
+
+    def document() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = build()
+        spec.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for path, item in spec.get("paths", {}).items():
+            if not path.startswith(("/v1/", "/calendars/")):
+                continue
+            for operation in item.values():
+                codes = {"404", "422", "429", "503"}
+                if operation.get("security"):
+                    codes.add("401")
+                if "requestBody" in operation:
+                    codes |= {"400", "413"}
+                if "requestBody" in operation or any(
+                    p.get("in") == "path" for p in operation.get("parameters", [])
+                ):
+                    codes.add("409")
+                responses = operation.setdefault("responses", {})
+                for code in sorted(codes - set(responses)):
+                    responses[code] = {
+                        "description": _ANSWERS[code],
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    }
+        _local_times(spec)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = document  # type: ignore[method-assign]
+
+
+def _local_times(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            del node["format"]
+            node["pattern"] = LOCAL_TIME
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
 
 
 def install_error_handlers(
@@ -205,6 +284,23 @@ def install_error_handlers(
     ):
         for kind in kinds:
             app.add_exception_handler(kind, handler)
+
+
+async def _answer_http_error(request: Request, error: Exception) -> Response:
+    """FastAPI's answer, except that a 405 names every method the path has in ``Allow`` (the
+    router names only those of the first route it tried)."""
+    assert isinstance(error, StarletteHTTPException)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        methods: set[str] = set()
+        for route in request.app.router.routes:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= set(getattr(route, "methods", None) or ())
+        headers["Allow"] = ", ".join(sorted(methods))
+    return await http_exception_handler(
+        request, StarletteHTTPException(error.status_code, error.detail, headers)
+    )
 
 
 async def answer_invalid(_: Request, error: Exception) -> JSONResponse:

@@ -12,7 +12,7 @@ from services.habits.domain.commands import HabitChanges, NewHabit
 from services.habits.domain.credit import CreditRule
 from services.habits.domain.model import CheckIn, Habit
 from services.habits.service import PeriodProgress, UnitOfWorkFactory
-from shared.bounds import Day
+from shared.bounds import Day, LocalTime
 from shared.errors import DomainError
 from shared.schedules import InvalidSchedule, Schedule
 from shared.vocabulary import (
@@ -52,7 +52,7 @@ class RuleIn(Strict):
 
 class HabitFields(Strict):
     description: Annotated[str, Field(max_length=2000)] | None = None
-    reminder_time: time | None = Field(default=None, description="Local time of day to be reminded.")
+    reminder_time: LocalTime | None = Field(default=None, description="Local time of day to be reminded.")
     rule: RuleIn | None = None
 
 

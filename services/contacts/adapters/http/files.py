@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from services.contacts import imports as file_cases
@@ -85,7 +84,12 @@ def export_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], dat
     router = APIRouter()
     Owner = Annotated[str, owner]
 
-    @router.get("/exports/contacts.csv", tags=["exports"], response_class=PlainTextResponse)
+    @router.get(
+        "/exports/contacts.csv",
+        tags=["exports"],
+        response_class=Response,
+        responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    )
     async def export_csv(owner_id: Owner) -> Response:
         found = await file_cases.all_contacts(uow=uow, owner_id=owner_id, now=clock())
         return Response(
@@ -94,7 +98,12 @@ def export_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], dat
             headers={"Content-Disposition": 'attachment; filename="contacts.csv"'},
         )
 
-    @router.get("/exports/contacts.vcf", tags=["exports"], response_class=PlainTextResponse)
+    @router.get(
+        "/exports/contacts.vcf",
+        tags=["exports"],
+        response_class=Response,
+        responses={200: {"content": {"text/vcard": {"schema": {"type": "string"}}}}},
+    )
     async def export_vcard(owner_id: Owner, version: Literal["3.0", "4.0"] = "4.0") -> Response:
         found = await file_cases.all_contacts(uow=uow, owner_id=owner_id, now=clock())
         return Response(

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from services.notifier import calendars
 from services.notifier.calendars import CalendarWorkFactory, FeedVersion, IssuedFeed
 from services.notifier.domain.feeds import MAX_NAME, Feed, Include
+from shared.bounds import LocalTime
 
 
 class FeedIn(BaseModel):
@@ -22,7 +23,7 @@ class FeedIn(BaseModel):
     timezone: str | None = Field(
         default=None, description="IANA zone for times written in descriptions; default: the owner's."
     )
-    reminder_time: time = Field(default=time(18, 0), description="Local time of day of habit reminders.")
+    reminder_time: LocalTime = Field(default=time(18, 0), description="Local time of day of habit reminders.")
 
 
 class FeedOut(BaseModel):

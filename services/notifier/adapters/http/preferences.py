@@ -1,30 +1,32 @@
 """Preference routes: the owner's settings, their channels, and the delivery log."""
 
-import datetime as dt
 from collections.abc import Callable
 from datetime import datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from services.notifier import delivery, preferences
 from services.notifier.delivery import Attempt, Sender, StoredNudge
 from services.notifier.domain.nudges import LIMITS, Channel, Preferences, PreferencesChange
 from services.notifier.domain.quiet_hours import QuietHours
 from services.notifier.prompts import PromptWorkFactory
+from shared.bounds import LocalTime
 from shared.cadence import DEFAULT_CADENCE_DAYS as DEFAULT_CADENCE
 from shared.vocabulary import Tie
 
 
 class QuietHoursIO(BaseModel):
-    start: dt.time = Field(description="Local time nudges stop; after `end` when it spans midnight.")
-    end: dt.time = Field(description="Local time nudges may go again.")
+    start: LocalTime = Field(description="Local time nudges stop; after `end` when it spans midnight.")
+    end: LocalTime = Field(description="Local time nudges may go again.")
 
 
 class DigestIO(BaseModel):
-    enabled: bool = Field(description="Bundle prompts, follow-ups, habit reminders and milestones daily.")
-    time: dt.time = Field(description="Local time of the digest.")
+    enabled: StrictBool = Field(
+        description="Bundle prompts, follow-ups, habit reminders and milestones daily."
+    )
+    time: LocalTime = Field(description="Local time of the digest.")
 
 
 class CadenceIO(BaseModel):
@@ -75,7 +77,7 @@ class PreferencesIn(BaseModel):
         max_length=64,
         description="IANA zone, e.g. Europe/Berlin: set once here, the default of habits, feeds, messages.",
     )
-    day_start: time | None = Field(
+    day_start: LocalTime | None = Field(
         default=None,
         description="When the day starts, 00:00 to 06:00 (a meetup ending after midnight counts for the "
         "evening it began).",
