@@ -1,6 +1,6 @@
 """Partial updates (PATCH): the rule every entity's ``edit`` follows, written once."""
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from shared.errors import DomainError
@@ -17,3 +17,19 @@ def checked_changes(
     for name in required:
         if name in changes and changes[name] is None:
             raise DomainError(f"{name} cannot be cleared", field=name)
+
+
+def not_clearable(*names: str) -> Callable[[dict[str, Any]], None]:
+    """``json_schema_extra`` of a PATCH body: these fields may be left out but not cleared, so
+    their schema does not offer ``null`` (sending it is answered 422 by :func:`checked_changes`)."""
+
+    def strip_null(schema: dict[str, Any]) -> None:
+        for name in names:
+            field = schema["properties"][name]
+            options = [option for option in field.get("anyOf", []) if option != {"type": "null"}]
+            if "anyOf" in field and len(options) == 1:
+                del field["anyOf"]
+                field.update(options[0])
+            field.pop("default", None)
+
+    return strip_null

@@ -1,5 +1,6 @@
 """The event contracts: names, envelopes, and committed schemas that cannot drift unnoticed."""
 
+import json
 import re
 from datetime import UTC, datetime
 
@@ -9,7 +10,7 @@ from services.asyncapi import asyncapi_files
 from services.openapi import openapi_files
 from shared.contracts import EVENT_TYPES, Stream, Topics
 from shared.contracts.contacts import ContactAdded, ContactSnapshot
-from shared.contracts.export import SCHEMAS_DIR, schema_files
+from shared.contracts.export import CONTRACTS_DIR, SCHEMAS_DIR, schema_files
 from shared.kafka.cloudevents import CloudEvent, MalformedEvent
 from shared.vocabulary import Category, Tie, Warmth
 
@@ -103,3 +104,18 @@ def test_committed_contract_files_match_the_code(files) -> None:  # type: ignore
 def test_no_schema_file_outlives_its_event_type() -> None:
     committed = {path.name for path in SCHEMAS_DIR.glob("*.json")}
     assert committed == {f"{name}.json" for name in EVENT_TYPES}
+
+
+def test_a_patch_document_offers_null_only_for_fields_that_can_be_cleared() -> None:
+    """A client generated from the documents may not send null where the API refuses it."""
+    patches = {
+        ("contacts", "ContactPatch"): {"name", "category", "tie", "warmth"},
+        ("contacts", "InteractionPatch"): {"kind", "direction", "occurred_at"},
+        ("habits", "HabitPatch"): {"name", "measure", "schedule", "timezone", "start_date"},
+    }
+    for (service, model), required in patches.items():
+        document = json.loads((CONTRACTS_DIR / "openapi" / f"{service}.json").read_text())
+        fields = document["components"]["schemas"][model]["properties"]
+        nullable = {name for name, field in fields.items() if {"type": "null"} in field.get("anyOf", [])}
+        assert not nullable & required, (model, nullable & required)
+        assert nullable, model  # the optional ones can still be cleared

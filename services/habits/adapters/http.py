@@ -14,6 +14,7 @@ from services.habits.domain.model import CheckIn, Habit
 from services.habits.service import PeriodProgress, UnitOfWorkFactory
 from shared.bounds import Day, LocalTime
 from shared.errors import DomainError
+from shared.partial_update import not_clearable
 from shared.schedules import InvalidSchedule, Schedule
 from shared.vocabulary import (
     Category,
@@ -69,6 +70,8 @@ class HabitIn(HabitFields):
 
 
 class HabitPatch(HabitFields):
+    model_config = ConfigDict(json_schema_extra=not_clearable(*Habit.REQUIRED))
+
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     measure: HabitMeasure | None = None
     schedule: ScheduleIn | None = None

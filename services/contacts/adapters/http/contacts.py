@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.contacts import contacts as contact_cases
 from services.contacts.adapters.http.fields import Email, LongText, Name, Phone, ShortText, Strict, Tag
@@ -13,6 +13,7 @@ from services.contacts.domain.commands import ContactChanges, NewContact
 from services.contacts.domain.model import Contact
 from services.contacts.ports import ContactQuery, UnitOfWorkFactory
 from shared.cadence import Band
+from shared.partial_update import not_clearable
 from shared.vocabulary import (
     Category,
     Tie,
@@ -45,6 +46,8 @@ class ContactIn(ContactFields):
 
 class ContactPatch(ContactFields):
     """Only the fields sent change; send null to clear an optional field."""
+
+    model_config = ConfigDict(json_schema_extra=not_clearable(*Contact.REQUIRED))
 
     name: Name | None = None
     category: Category | None = None

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.contacts import interactions as interaction_cases
 from services.contacts.adapters.http.fields import LongText, Strict
@@ -13,6 +13,7 @@ from services.contacts.domain.commands import InteractionChanges, NewInteraction
 from services.contacts.domain.model import Interaction
 from services.contacts.ports import UnitOfWorkFactory
 from shared.bounds import Moment
+from shared.partial_update import not_clearable
 from shared.vocabulary import (
     Direction,
     GiveFirstKind,
@@ -37,6 +38,8 @@ class InteractionIn(InteractionFields):
 
 
 class InteractionPatch(InteractionFields):
+    model_config = ConfigDict(json_schema_extra=not_clearable(*Interaction.REQUIRED))
+
     kind: InteractionKind | None = None
     direction: Direction | None = None
     occurred_at: Moment | None = None
