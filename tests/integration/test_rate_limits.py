@@ -2,7 +2,10 @@
 one feed, action links and everything per client address answer 429 with Retry-After, name what
 was limited, change nothing, and leave other owners alone."""
 
-from collections.abc import AsyncIterator
+import shutil
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -10,6 +13,7 @@ from services.contacts.bootstrap import ContactsSettings
 from services.contacts.bootstrap import bootstrap as contacts
 from services.notifier.bootstrap import NotifierSettings
 from services.notifier.bootstrap import bootstrap as notifier
+from shared.localinfra.processes import free_port, port_open
 from shared.rate_limits import RateSettings
 from shared.settings import KafkaSettings
 from tests.api import Api, running_api
@@ -96,3 +100,42 @@ async def test_test_sends_feed_fetches_and_action_links_are_limited(notifier_api
 
     links = [(await api.client.post("/v1/links", json={"token": "x.y"})).status_code for _ in range(3)]
     assert links == [404, 404, 429]
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A throwaway Redis server: the counts several instances share."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail(
+            "sharing rate limits across instances is tested with Redis: apt-get install -y redis-server"
+        )
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not port_open(port):
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+async def test_instances_sharing_redis_count_writes_together(sqlite_url: str, redis_url: str) -> None:
+    rate = TIGHT.model_copy(update={"storage_uri": redis_url})
+    settings = ContactsSettings(database_url=sqlite_url, http_port=8001, kafka=KafkaSettings(), rate=rate)
+    async with (
+        running_api(lambda clock: contacts(settings, clock=clock), "contacts") as first,
+        running_api(lambda clock: contacts(settings, clock=clock), "contacts") as second,
+    ):
+        ada = first.as_owner("ada")
+        answers = [
+            (await api.client.post("/v1/contacts", json={"name": f"Person {n}"}, headers=ada)).status_code
+            for n, api in enumerate([first, second, first, second])
+        ]
+    assert answers == [201, 201, 201, 429]
