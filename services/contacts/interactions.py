@@ -1,5 +1,6 @@
 """Interaction use cases: log, list, edit and delete conversations; each refreshes its contact.
-Each runs in one unit of work: the change and its event commit together."""
+Each runs in one unit of work: the change and its event commit together. None depends on what a
+client read, so a write that loses a race on the contact is redone (``retry_on_conflict``)."""
 
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,7 @@ from services.contacts.domain.changes import Change, ChangeKind
 from services.contacts.domain.commands import NEW_INTERACTION_DEFAULTS, InteractionChanges, NewInteraction
 from services.contacts.domain.model import Contact, Interaction
 from services.contacts.ports import UnitOfWork, UnitOfWorkFactory
+from shared.conflicts import retry_on_conflict
 from shared.vocabulary import Tie
 
 
@@ -21,31 +23,35 @@ async def log_interaction(
         **fields,
         "occurred_at": fields.get("occurred_at") or now,
     }
-    async with uow() as work:
-        contact = await ports.contact_of(work, owner_id, contact_id)
-        interaction = Interaction(
-            id=ports.new_id(),
-            owner_id=owner_id,
-            contact_id=contact_id,
-            created_at=now,
-            updated_at=now,
-            tie_then=contact.tie,
-            **values,
-        )
-        await work.interactions.add(interaction)
-        previous = await _refresh_contact(work, contact, touched=interaction, now=now)
-        await work.publish(
-            Change(
-                ChangeKind.INTERACTION_LOGGED,
-                contact,
-                occurred_at=interaction.occurred_at,
-                recorded_at=now,
-                interaction=interaction,
-                previous_tie=previous,
+
+    async def attempt() -> tuple[Contact, Interaction]:
+        async with uow() as work:
+            contact = await ports.contact_of(work, owner_id, contact_id)
+            interaction = Interaction(
+                id=ports.new_id(),
+                owner_id=owner_id,
+                contact_id=contact_id,
+                created_at=now,
+                updated_at=now,
+                tie_then=contact.tie,
+                **values,
             )
-        )
-        await work.commit()
-        return contact, interaction
+            await work.interactions.add(interaction)
+            previous = await _refresh_contact(work, contact, touched=interaction, now=now)
+            await work.publish(
+                Change(
+                    ChangeKind.INTERACTION_LOGGED,
+                    contact,
+                    occurred_at=interaction.occurred_at,
+                    recorded_at=now,
+                    interaction=interaction,
+                    previous_tie=previous,
+                )
+            )
+            await work.commit()
+            return contact, interaction
+
+    return await retry_on_conflict(attempt)
 
 
 async def list_interactions(*, uow: UnitOfWorkFactory, owner_id: str, contact_id: str) -> list[Interaction]:
@@ -57,39 +63,47 @@ async def list_interactions(*, uow: UnitOfWorkFactory, owner_id: str, contact_id
 async def update_interaction(
     *, uow: UnitOfWorkFactory, owner_id: str, interaction_id: str, changes: InteractionChanges, now: datetime
 ) -> Interaction:
-    async with uow() as work:
-        interaction = await ports.interaction_of(work, owner_id, interaction_id)
-        contact = await ports.contact_of(work, owner_id, interaction.contact_id)
-        changed = interaction.edit(changes, now=now)
-        if changed:
-            await work.interactions.save(interaction)
-            previous = await _refresh_contact(work, contact, touched=interaction, now=now)
-            await work.publish(
-                Change(
-                    ChangeKind.INTERACTION_UPDATED,
-                    contact,
-                    occurred_at=now,
-                    recorded_at=now,
-                    interaction=interaction,
-                    changed=changed,
-                    previous_tie=previous,
+    async def attempt() -> Interaction:
+        async with uow() as work:
+            interaction = await ports.interaction_of(work, owner_id, interaction_id)
+            contact = await ports.contact_of(work, owner_id, interaction.contact_id)
+            changed = interaction.edit(changes, now=now)
+            if changed:
+                await work.interactions.save(interaction)
+                previous = await _refresh_contact(work, contact, touched=interaction, now=now)
+                await work.publish(
+                    Change(
+                        ChangeKind.INTERACTION_UPDATED,
+                        contact,
+                        occurred_at=now,
+                        recorded_at=now,
+                        interaction=interaction,
+                        changed=changed,
+                        previous_tie=previous,
+                    )
                 )
-            )
-            await work.commit()
-        return interaction
+                await work.commit()
+            return interaction
+
+    return await retry_on_conflict(attempt)
 
 
 async def delete_interaction(
     *, uow: UnitOfWorkFactory, owner_id: str, interaction_id: str, now: datetime
 ) -> None:
-    async with uow() as work:
-        interaction = await ports.interaction_of(work, owner_id, interaction_id)
-        contact = await ports.contact_of(work, owner_id, interaction.contact_id)
-        interaction.delete(now=now)
-        await work.interactions.save(interaction)
-        await _refresh_contact(work, contact, touched=None, now=now)
-        await work.publish(Change(ChangeKind.INTERACTION_DELETED, contact, now, now, interaction=interaction))
-        await work.commit()
+    async def attempt() -> None:
+        async with uow() as work:
+            interaction = await ports.interaction_of(work, owner_id, interaction_id)
+            contact = await ports.contact_of(work, owner_id, interaction.contact_id)
+            interaction.delete(now=now)
+            await work.interactions.save(interaction)
+            await _refresh_contact(work, contact, touched=None, now=now)
+            await work.publish(
+                Change(ChangeKind.INTERACTION_DELETED, contact, now, now, interaction=interaction)
+            )
+            await work.commit()
+
+    await retry_on_conflict(attempt)
 
 
 async def _refresh_contact(

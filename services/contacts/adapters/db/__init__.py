@@ -15,9 +15,9 @@ from services.contacts.adapters.db.tables import (
     metadata,
     outbox,
 )
-from services.contacts.adapters.db.versioned import ConcurrentUpdate
 from services.contacts.adapters.kafka_out import event_of
 from services.contacts.domain.changes import Change
+from shared.conflicts import ConcurrentUpdate
 from shared.contracts.base import EventData
 from shared.db.unit_of_work import SessionUnitOfWork
 

@@ -9,9 +9,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-
-class ConcurrentUpdate(RuntimeError):
-    """Someone else changed the entity since it was read; the caller should retry."""
+from shared.conflicts import ConcurrentUpdate
 
 
 class Versioned:
