@@ -5,6 +5,7 @@ Writers call :func:`stage_all` inside their unit of work; :class:`OutboxRelay` (
 therefore never wait for Kafka, and an event is never published for a change that rolled back.
 """
 
+import asyncio
 import zlib
 from collections.abc import Sequence
 from datetime import datetime
@@ -116,3 +117,36 @@ def envelope_of(row: dict[str, object]) -> CloudEvent:
         key=str(row["key"]),
         data=bytes(row["data"]),  # type: ignore[call-overload]
     )
+
+
+# --- waking the relay ---------------------------------------------------------------------------
+# Where the API and the relay share a process (``keepwarm up``, the ``all`` role), a committed
+# write wakes the relay at once instead of waiting for its next poll; elsewhere the poll remains.
+
+_written: dict[tuple[int, int], asyncio.Event] = {}
+
+
+def _signal(table: Table) -> asyncio.Event:
+    key = (id(table), id(asyncio.get_running_loop()))
+    found = _written.get(key)
+    if found is None:
+        found = _written[key] = asyncio.Event()
+    return found
+
+
+def outbox_written(table: Table) -> None:
+    """Events were committed to ``table``: wake its relay in this process."""
+    _signal(table).set()
+
+
+async def until_written(table: Table, stop: asyncio.Event, timeout_s: float) -> None:
+    """Wait until a write to ``table`` is committed in this process, ``stop`` is set, or
+    ``timeout_s`` passes."""
+    signal = _signal(table)
+    waits = {asyncio.ensure_future(signal.wait()), asyncio.ensure_future(stop.wait())}
+    try:
+        await asyncio.wait(waits, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+    signal.clear()

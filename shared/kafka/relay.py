@@ -23,7 +23,7 @@ from sqlalchemy import Table, bindparam, column, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, INTEGER
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.db.outbox import RELAY_LOCK_NAMESPACE, envelope_of, key_lock_id
+from shared.db.outbox import RELAY_LOCK_NAMESPACE, envelope_of, key_lock_id, until_written
 from shared.kafka.faults import described
 from shared.kafka.producer import OutgoingRecord, send_all
 from shared.time import utc_now
@@ -80,7 +80,7 @@ class OutboxRelay:
                     await _sleep_unless(stop, delay)
                     continue
                 if published < self._batch_size:
-                    await _sleep_unless(stop, self._idle_interval_s)
+                    await until_written(self._table, stop, self._idle_interval_s)
         finally:
             await self.close()
 

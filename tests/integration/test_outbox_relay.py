@@ -4,13 +4,16 @@ import asyncio
 import time
 import uuid
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from shared.contracts.base import EventData
 from shared.contracts.contacts import ContactAdded
 from shared.contracts.topics import Topics
 from shared.db.engine import create_engine, session_factory
+from shared.db.unit_of_work import SessionUnitOfWork
 from shared.kafka.producer import create_producer
 from shared.kafka.provisioning import ensure_topics
 from shared.kafka.relay import OutboxRelay
@@ -125,3 +128,43 @@ async def test_writes_succeed_while_kafka_is_down_and_arrive_after_it_returns(
     assert header(record, "ce_id") == envelope.id
     assert write_seconds < 1.0, "a write must not wait for Kafka"
     await engine.dispose()
+
+
+class NotesWork(SessionUnitOfWork):
+    """The backbone's notes through the shared unit of work, as a service writes them."""
+
+    def bind(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def event_of(self, change: Any) -> EventData:
+        event: EventData = change
+        return event
+
+
+async def test_a_committed_write_wakes_the_idle_relay_in_its_process_at_once(
+    sqlite_url: str, kafka_settings: KafkaSettings, topics: Topics
+) -> None:
+    """The relay polls every 30 s here; the write reaches the topic before the reader's 10 s run out."""
+    engine = create_engine(sqlite_url)
+    await backbone.create_schema(engine)
+    relay = OutboxRelay(
+        engine=engine,
+        table=backbone.outbox,
+        producer_factory=lambda: create_producer(kafka_settings, client_id="test-relay"),
+        idle_interval_s=30,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop))
+    await asyncio.sleep(1)  # the relay found nothing and waits
+    owner = f"owner-{uuid.uuid4().hex[:8]}"
+    work = NotesWork(
+        session_factory(engine), outbox=backbone.outbox, topic=topics.contacts, source=backbone.SOURCE
+    )
+    async with work:
+        await work.publish(backbone.contact_added(owner_id=owner, contact_id="note-1"))
+        await work.commit()
+    [record] = await read_topic(kafka_settings.bootstrap_servers, topics.contacts, count=1, timeout_s=10)
+    stop.set()
+    await asyncio.wait_for(running, 10)
+    await engine.dispose()
+    assert record.key == owner.encode()
