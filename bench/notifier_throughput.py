@@ -40,6 +40,7 @@ from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.consumer import EventConsumer
 from shared.kafka.producer import LazyProducer
+from shared.kafka.provisioning import ensure_topics
 from shared.runtime import Role
 from shared.settings import KafkaSettings
 from shared.vocabulary import CheckInSource, HabitMeasure, ScheduleKind
@@ -180,6 +181,7 @@ async def measure(
     topic = KafkaSettings(topic_prefix=prefix).topics.habits
     kafka = KafkaSettings(bootstrap_servers=bootstrap_servers, topic_prefix=prefix)
     settings = NotifierSettings(database_url=await new_database(postgres_admin), kafka=kafka)
+    await ensure_topics(kafka, [topic])  # the broker creates no topic by itself
     await produce(bootstrap_servers, topic, check_ins(history, habits, days=90))
     replay = (
         await raw_consume(bootstrap_servers, topic, history),

@@ -100,7 +100,14 @@ class ServiceRuntime:
         )
         # Deployments that share a cluster under topic prefixes keep their consumer groups apart too.
         group_id = f"{self.settings.kafka.topic_prefix}keepwarm-{self.name}"
-        subscribe(self.broker, consumer, topic=topic, group_id=group_id, description=description)
+        subscribe(
+            self.broker,
+            consumer,
+            topic=topic,
+            group_id=group_id,
+            fetch_min_bytes=self.settings.kafka.fetch_min_bytes,
+            description=description,
+        )
         self.closers.append(dead_letters.close)
         self.topics |= {topic, Topics.dead_letter(topic)}
 

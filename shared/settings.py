@@ -35,6 +35,13 @@ class KafkaSettings(BaseSettings):
         default=90 * 24 * 3600 * 1000, ge=-1, description="How long events stay on a topic (-1: forever)."
     )
 
+    fetch_min_bytes: int = Field(
+        default=1,
+        ge=1,
+        le=64 * 1024 * 1024,
+        description="Bytes a fetch waits for (at most 100 ms): 1 for latency, more for fuller batches.",
+    )
+
     @property
     def topics(self) -> Topics:
         return Topics.with_prefix(self.topic_prefix)
