@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from shared.auth import AuthSettings, local_secret, mint_token
 from shared.contracts.export import schema_files, write_changed
 from shared.localinfra.kafka import KafkaNotReady, LocalKafka, fetch
 from shared.localinfra.postgres import LocalPostgres
+from shared.localinfra.processes import answers
 from shared.settings import PageSettings
 
 app = typer.Typer(
@@ -109,14 +109,6 @@ def token(
     typer.echo(mint_token(secret=local_secret(AuthSettings()), owner_id=owner, ttl=timedelta(days=days)))
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
 @app.command()
 def up(
     kafka_home: Path = KafkaHome,
@@ -158,7 +150,7 @@ def up(
     announced = not page
     try:
         while not stopping and all(process.poll() is None for process in processes.values()):
-            if not announced and _answers(f"{address}/config.json"):
+            if not announced and answers(f"{address}/config.json", timeout_s=1):
                 typer.echo(f"\nKeepWarm is ready: open {address}/ (Ctrl-C stops it all)\n")
                 announced = True
             time.sleep(0.2)

@@ -1,9 +1,10 @@
-"""Small helpers for the local servers: free ports, waiting for a port, pid files."""
+"""Small helpers for the local servers: free ports, waiting for a port or an answer, pid files."""
 
 import os
 import signal
 import socket
 import time
+import urllib.request
 from pathlib import Path
 
 
@@ -18,6 +19,15 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
         return probe.connect_ex((host, port)) == 0
+
+
+def answers(url: str, *, timeout_s: float = 2.0) -> bool:
+    """``url`` answers 200 (the standard library only: this runs where the dev tools are not)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
 def read_pid(pid_file: Path) -> int | None:

@@ -1,19 +1,19 @@
 """The whole system as ``keepwarm up`` runs it, on ports, topics and SQLite files of its own: for
 the page's browser tests and benchmarks, beside any other system on the same broker."""
 
+import json
 import os
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
-from shared.localinfra.processes import free_port
+from shared.localinfra.processes import answers, free_port
 
 SERVICES = ("contacts", "habits", "notifier")
 
@@ -30,9 +30,13 @@ class RunningSystem:
 
     def session(self, name: str) -> str:
         """A bearer token for ``name`` from the page's development sign-in."""
-        response = httpx.post(f"{self.page_url}/session", json={"name": name}, timeout=10)
-        response.raise_for_status()
-        token: str = response.json()["token"]
+        request = urllib.request.Request(
+            f"{self.page_url}/session",
+            data=json.dumps({"name": name}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            token: str = json.load(response)["token"]
         return token
 
 
@@ -87,10 +91,7 @@ def _until_ready(process: "subprocess.Popen[bytes]", system: RunningSystem, time
             raise SystemNotReady(
                 f"keepwarm up exited ({process.returncode}):\n{system.log.read_text()[-4000:]}"
             )
-        try:
-            if all(httpx.get(url, timeout=2).status_code == 200 for url in urls):
-                return
-        except httpx.HTTPError:
-            pass
+        if all(answers(url) for url in urls):
+            return
         time.sleep(0.3)
     raise SystemNotReady(f"the system was not ready in {timeout_s} s:\n{system.log.read_text()[-4000:]}")

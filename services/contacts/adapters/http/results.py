@@ -1,7 +1,7 @@
 """The results route: replies and meetings by tie, kind, give-first act and month."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,10 +11,6 @@ from services.contacts.domain.results import Tally
 from services.contacts.ports import UnitOfWorkFactory
 from services.contacts.results import results_of
 from shared.bounds import Moment
-from shared.errors import DomainError
-
-DEFAULT_WINDOW = timedelta(days=365)
-LONGEST_WINDOW = timedelta(days=3 * 366)
 
 
 class TallyOut(BaseModel):
@@ -65,16 +61,11 @@ def results_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], da
         since: Annotated[Moment | None, Query(description="From (default: a year before `until`).")] = None,
         until: Annotated[Moment | None, Query(description="Until, excluded (default: now).")] = None,
     ) -> ResultsOut:
-        end = until or clock()
-        start = since or end - DEFAULT_WINDOW
-        if start >= end:
-            raise DomainError("`since` must be before `until`", field="since")
-        if end - start > LONGEST_WINDOW:
-            raise DomainError("at most three years at a time", field="since")
-        found = await results_of(uow=uow, owner_id=owner_id, since=start, until=end)
+        window = await results_of(uow=uow, owner_id=owner_id, since=since, until=until, now=clock())
+        found = window.found
         return ResultsOut(
-            since=start,
-            until=end,
+            since=window.since,
+            until=window.until,
             total=tally_out(found.total),
             by_tie=groups(found.by_tie),
             by_kind=groups(found.by_kind),

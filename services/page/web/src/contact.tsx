@@ -48,15 +48,16 @@ export function ContactView({ apis, id, logNow = false }: { apis: Apis; id: stri
     void load();
   }, [id]);
 
-  async function promptAction(action: "snooze" | "dismiss" | "reset") {
+  const PROMPT_ACTIONS = {
+    snooze: { message: "Snoozed for a week.", call: () => apis.notifier.POST("/v1/prompts/{contact_id}/snooze", { ...path, body: { days: 7 } }) },
+    dismiss: { message: "Dismissed until you next talk.", call: () => apis.notifier.POST("/v1/prompts/{contact_id}/dismiss", path) },
+    reset: { message: "Prompting again.", call: () => apis.notifier.POST("/v1/prompts/{contact_id}/reset", path) },
+  };
+
+  async function promptAction(action: keyof typeof PROMPT_ACTIONS) {
     try {
-      const route = `/v1/prompts/{contact_id}/${action}` as const;
-      const changed =
-        action === "snooze"
-          ? await need(apis.notifier.POST("/v1/prompts/{contact_id}/snooze", { ...path, body: { days: 7 } }))
-          : await need(apis.notifier.POST(route as "/v1/prompts/{contact_id}/dismiss", path));
-      setPrompt(changed);
-      setStatus({ message: action === "snooze" ? "Snoozed for a week." : action === "dismiss" ? "Dismissed until you next talk." : "Prompting again." });
+      setPrompt(await need(PROMPT_ACTIONS[action].call()));
+      setStatus({ message: PROMPT_ACTIONS[action].message });
     } catch (error) {
       setStatus({ message: errorText(error), error: true });
     }

@@ -13,7 +13,6 @@ export function HabitsView({ apis }: { apis: Apis }) {
   const [habits, setHabits] = useState<Habit[]>([]);
   const [streaks, setStreaks] = useState<Streak[]>([]);
   const [creating, setCreating] = useState(false);
-  const [reads, setReads] = useState(0);
   const [status, setStatus] = useState<{ message: string; error?: boolean } | null>(null);
   const readStreaks = () => need(apis.notifier.GET("/v1/streaks"));
 
@@ -22,7 +21,6 @@ export function HabitsView({ apis }: { apis: Apis }) {
       const [h, s] = await Promise.all([need(apis.habits.GET("/v1/habits")), readStreaks()]);
       setHabits(h);
       setStreaks(s);
-      setReads((n) => n + 1);
     } catch (error) {
       setStatus({ message: errorText(error), error: true });
     }
@@ -80,8 +78,8 @@ export function HabitsView({ apis }: { apis: Apis }) {
               ) : (
                 <p class="empty">Strength appears in a moment.</p>
               )}
-              <StrengthChart apis={apis} habit={habit} version={reads} />
-              <DoneDays apis={apis} habit={habit} version={reads} />
+              <StrengthChart apis={apis} habit={habit} version={seen(streak)} />
+              <DoneDays apis={apis} habit={habit} version={seen(streak)} />
               <div class="actions">
                 <button
                   onClick={() =>
@@ -121,6 +119,12 @@ export function HabitsView({ apis }: { apis: Apis }) {
   );
 }
 
+/** What the notifier knows of a habit's check-ins: its chart and done days are read again only
+ * when this changes, not at every refresh of the list. */
+function seen(streak: Streak | undefined): string {
+  return streak ? `${streak.strength}:${streak.current}:${streak.last_period?.start}:${streak.last_period?.done}` : "";
+}
+
 function schedule(habit: Habit): string {
   const { kind, times, every_days, weekdays } = habit.schedule;
   if (kind === "times_per_week") return `${times ?? 1} times a week`;
@@ -137,7 +141,7 @@ async function undoLast(apis: Apis, habit: Habit): Promise<void> {
   await need(apis.habits.DELETE("/v1/habits/{habit_id}/check-ins/{check_in_id}", { params: { path: { habit_id: habit.id, check_in_id: last.id } } }));
 }
 
-function StrengthChart({ apis, habit, version }: { apis: Apis; habit: Habit; version: number }) {
+function StrengthChart({ apis, habit, version }: { apis: Apis; habit: Habit; version: string }) {
   const [points, setPoints] = useState<{ day: string; strength: number }[]>([]);
   useEffect(() => {
     need(apis.notifier.GET("/v1/streaks/{habit_id}/strength", { params: { path: { habit_id: habit.id }, query: { days: 90 } } })).then(
@@ -163,7 +167,7 @@ function StrengthChart({ apis, habit, version }: { apis: Apis; habit: Habit; ver
   );
 }
 
-function DoneDays({ apis, habit, version }: { apis: Apis; habit: Habit; version: number }) {
+function DoneDays({ apis, habit, version }: { apis: Apis; habit: Habit; version: string }) {
   const [days, setDays] = useState<CheckIn[]>([]);
   useEffect(() => {
     need(apis.habits.GET("/v1/habits/{habit_id}/check-ins", { params: { path: { habit_id: habit.id } } })).then(setDays, () => setDays([]));
