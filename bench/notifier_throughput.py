@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bench.relay_throughput import Measurement
 from services.notifier.adapters import db
@@ -67,14 +67,22 @@ def habit(number: int) -> contract.HabitSnapshot:
     )
 
 
-def check_ins(count: int, habits: int, *, days: int, first: int = 0) -> Iterator[CloudEvent]:
-    """``count`` check-ins, habit after habit, over ``days`` days ending today, oldest first."""
+def owner_of(n: int, habits: int) -> str:
+    return f"owner-{n % habits // 2}"
+
+
+def check_ins(
+    count: int, habits: int, *, days: int, first: int = 0, sequenced: bool = True
+) -> Iterator[CloudEvent]:
+    """``count`` check-ins, habit after habit, over ``days`` days ending today, oldest first;
+    numbered 1, 2, 3… as the habits relay's outbox ids number them (``sequenced``), or without a
+    sequence, as a tool outside KeepWarm might publish them (the consumer then claims each id)."""
     snapshots = [habit(number) for number in range(habits)]
     per_day = max(1, count // days)
     for n in range(first, first + count):
         snapshot = snapshots[n % habits]
         event = contract.HabitCheckedIn(
-            owner_id=f"owner-{n % habits // 2}",
+            owner_id=owner_of(n, habits),
             occurred_at=NOW,
             recorded_at=NOW,
             habit=snapshot,
@@ -86,7 +94,28 @@ def check_ins(count: int, habits: int, *, days: int, first: int = 0) -> Iterator
                 source=CheckInSource.MANUAL,
             ),
         )
-        yield CloudEvent.of(event, source="/bench")
+        yield CloudEvent.of(event, source="/bench", sequence=n + 1 if sequenced else None)
+
+
+def marks_when_done(total: int, habits: int) -> int:
+    """The sum of a consumer's marks once it applied the first ``total`` sequenced check-ins."""
+    last: dict[str, int] = {}
+    for n in range(total):
+        last[owner_of(n, habits)] = n + 1
+    return sum(last.values())
+
+
+async def until_applied(engine: AsyncEngine, *, marks: int = 0, ids: int = 0) -> None:
+    """Wait until the consumer's marks add up to ``marks`` and it claimed ``ids`` event ids."""
+    sequences, events = db.inbox.sequences, db.inbox.events
+    async with engine.connect() as connection:
+        while True:
+            applied = (await connection.scalar(select(func.coalesce(func.sum(sequences.c.sequence), 0))),)
+            claimed = await connection.scalar(select(func.count()).select_from(events))
+            await connection.rollback()
+            if int(applied[0] or 0) >= marks and int(claimed or 0) >= ids:
+                return
+            await asyncio.sleep(0.02)
 
 
 async def produce(bootstrap_servers: str, topic: str, events: Iterator[CloudEvent]) -> None:
@@ -114,27 +143,34 @@ async def raw_consume(bootstrap_servers: str, topic: str, count: int) -> Measure
     return Measurement("raw aiokafka consume (getmany)", count, seconds)
 
 
-async def notifier_consume(settings: NotifierSettings, *, name: str, total: int, count: int) -> Measurement:
-    """Start the notifier's consumer and time it from start until ``total`` events are in its inbox."""
+async def notifier_consume(settings: NotifierSettings, *, name: str, marks: int, count: int) -> Measurement:
+    """Start the notifier's consumer and time it from start until its marks add up to ``marks``."""
     runtime = bootstrap(settings, clock=lambda: NOW)
     await runtime.migrate()
     watcher = create_engine(settings.database_url)
     stop = asyncio.Event()
     started = time.perf_counter()
     running = asyncio.create_task(runtime.run({Role.CONSUME}, stop))
-    async with watcher.connect() as connection:
-        while (await connection.scalar(select(func.count()).select_from(db.inbox)) or 0) < total:
-            await asyncio.sleep(0.02)
-            await connection.rollback()
+    await until_applied(watcher, marks=marks)
     seconds = time.perf_counter() - started
     stop.set()
     await running
     await watcher.dispose()
-    return Measurement(f"notifier consume, {name} (inbox, projection, streaks, outbox)", count, seconds)
+    return Measurement(f"notifier consume, {name} (dedupe, projection, streaks, outbox)", count, seconds)
 
 
-async def inbox_only_consume(settings: NotifierSettings, *, total: int) -> Measurement:
-    """The floor of any consumer here: decode and claim each event in the inbox, apply nothing."""
+async def floor_consume(
+    settings: NotifierSettings,
+    *,
+    topic: str,
+    count: int,
+    marks: int = 0,
+    ids: int = 0,
+    faststream: bool = True,
+) -> Measurement:
+    """The floor of any consumer here: decode each CloudEvent, dedupe it (by sequence, or by id
+    for events without one), commit; the handler applies nothing. Through FastStream as the
+    services run, or fed by a bare aiokafka ``getmany`` loop (batches of 2,000, commit after)."""
     runtime = bootstrap(settings)
     await runtime.migrate()
     engine = runtime.engine
@@ -143,26 +179,44 @@ async def inbox_only_consume(settings: NotifierSettings, *, total: int) -> Measu
         return None
 
     consumer = EventConsumer(
-        name="bench.inbox-only",
+        name="bench.floor",
         sessions=session_factory(engine),
         inbox=db.inbox,
         batch_handler=nothing,
         dead_letter_producer=LazyProducer(settings.kafka, client_id="bench-dead-letters"),
     )
-    broker = create_broker(settings.kafka, client_id="bench")
-    subscribe(broker, consumer, topic=settings.kafka.topics.habits, group_id=f"bench-{uuid.uuid4()}")
+    group_id = f"bench-{uuid.uuid4()}"
     gc.collect()
     gc.freeze()
     started = time.perf_counter()
-    await broker.start()
-    async with engine.connect() as connection:
-        while (await connection.scalar(select(func.count()).select_from(db.inbox)) or 0) < total:
-            await asyncio.sleep(0.02)
-            await connection.rollback()
-    seconds = time.perf_counter() - started
-    await broker.stop()
+    if faststream:
+        broker = create_broker(settings.kafka, client_id="bench")
+        subscribe(broker, consumer, topic=topic, group_id=group_id)
+        await broker.start()
+        await until_applied(engine, marks=marks, ids=ids)
+        seconds = time.perf_counter() - started
+        await broker.stop()
+    else:
+        bare = AIOKafkaConsumer(
+            topic,
+            bootstrap_servers=settings.kafka.bootstrap_servers,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            group_id=group_id,
+        )
+        await bare.start()
+        seen = 0
+        while seen < count:
+            for records in (await bare.getmany(timeout_ms=500, max_records=2000)).values():
+                await consumer.process(records)
+                await bare.commit()
+                seen += len(records)
+        seconds = time.perf_counter() - started
+        await bare.stop()
     await engine.dispose()
-    return Measurement("inbox only: decode, claim in the inbox, apply nothing", total, seconds)
+    dedupe = f"the highest sequence per key{'' if marks else ' (none: each id claimed)'}"
+    path = "FastStream batch subscriber" if faststream else "bare aiokafka getmany loop"
+    return Measurement(f"floor: decode, {dedupe}, apply nothing; {path}", count, seconds)
 
 
 async def new_database(postgres_admin: str) -> str:
@@ -185,21 +239,41 @@ async def measure(
     await produce(bootstrap_servers, topic, check_ins(history, habits, days=90))
     replay = (
         await raw_consume(bootstrap_servers, topic, history),
-        await notifier_consume(settings, name="history", total=history, count=history),
-    )
-    await produce(bootstrap_servers, topic, check_ins(live, habits, days=1, first=history))
-    today = (
-        await raw_consume(bootstrap_servers, topic, history + live),
-        await notifier_consume(settings, name="live", total=history + live, count=live),
-    )
-    floor = (
-        await raw_consume(bootstrap_servers, topic, history + live),
-        await inbox_only_consume(
-            NotifierSettings(database_url=await new_database(postgres_admin), kafka=kafka),
-            total=history + live,
+        await notifier_consume(
+            settings, name="history", marks=marks_when_done(history, habits), count=history
         ),
     )
-    return [replay, today, floor]
+    await produce(bootstrap_servers, topic, check_ins(live, habits, days=1, first=history))
+    total = history + live
+    today = (
+        await raw_consume(bootstrap_servers, topic, total),
+        await notifier_consume(settings, name="live", marks=marks_when_done(total, habits), count=live),
+    )
+
+    async def fresh() -> NotifierSettings:
+        return NotifierSettings(database_url=await new_database(postgres_admin), kafka=kafka)
+
+    floors = [
+        (
+            await raw_consume(bootstrap_servers, topic, total),
+            await floor_consume(
+                await fresh(),
+                topic=topic,
+                count=total,
+                marks=marks_when_done(total, habits),
+                faststream=faststream,
+            ),
+        )
+        for faststream in (True, False)
+    ]
+    unsequenced = prefix + "unsequenced"
+    await ensure_topics(kafka, [unsequenced])
+    await produce(bootstrap_servers, unsequenced, check_ins(total, habits, days=90, sequenced=False))
+    by_id = (
+        await raw_consume(bootstrap_servers, unsequenced, total),
+        await floor_consume(await fresh(), topic=unsequenced, count=total, ids=total),
+    )
+    return [replay, today, *floors, by_id]
 
 
 def main() -> None:

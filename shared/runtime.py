@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from shared import logs
 from shared.contracts.registry import types_on
 from shared.contracts.topics import Stream, Topics
+from shared.db.inbox import Inbox
 from shared.db.migrations import upgrade
 from shared.http import create_app, database_check
 from shared.kafka.broker import create_broker, declare_published, subscribe
@@ -82,7 +83,7 @@ class ServiceRuntime:
         name: str,
         topic: str,
         sessions: async_sessionmaker[AsyncSession],
-        inbox: Table,
+        inbox: Inbox,
         handler: Handler | None = None,
         batch_handler: BatchHandler | None = None,
         description: str,

@@ -6,9 +6,12 @@ therefore never wait for Kafka, and an event is never published for a change tha
 """
 
 import asyncio
+import contextlib
+import logging
 import zlib
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -21,13 +24,17 @@ from sqlalchemy import (
     Table,
     text,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from shared.contracts.base import EventData
 from shared.db.types import UTCDateTime
-from shared.kafka.cloudevents import CloudEvent
+from shared.kafka.cloudevents import CloudEvent, sequence_of
+
+log = logging.getLogger(__name__)
 
 OUTBOX_TABLE = "outbox"
+# PostgreSQL channel on which every write to an outbox is announced when it commits.
+WRITTEN_CHANNEL = "keepwarm_outbox_written"
 # Advisory-lock namespaces for outbox keys (PostgreSQL). Writers of one key queue behind each other,
 # so ids follow commit order within a key; relays lock a key before publishing its rows. Two
 # namespaces, so a writer never waits for a relay that is waiting for Kafka.
@@ -61,6 +68,8 @@ def outbox_table(metadata: MetaData) -> Table:
             postgresql_where=text("sent_at IS NULL"),
             sqlite_where=text("sent_at IS NULL"),
         ),
+        # Ids are the events' sequences: never reused, even once every row is pruned.
+        sqlite_autoincrement=True,
     )
 
 
@@ -77,14 +86,16 @@ async def stage_all(
     if not envelopes:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        # one statement; sorted, so two writers of overlapping keys always lock in the same order
+        # One statement: the key locks, sorted so that two writers of overlapping keys always
+        # lock in the same order, and the notification that wakes relays when this commits
+        # (PostgreSQL delivers it once per transaction, and only if the transaction commits).
         lock_ids = sorted({key_lock_id(envelope.key) for envelope in envelopes})
         await session.execute(
             text(
-                "SELECT pg_advisory_xact_lock(:namespace, lock_id) "
+                "SELECT pg_advisory_xact_lock(:namespace, lock_id), pg_notify(:channel, '') "
                 "FROM unnest(CAST(:lock_ids AS integer[])) WITH ORDINALITY AS locks(lock_id, n) ORDER BY n"
             ),
-            {"namespace": WRITER_LOCK_NAMESPACE, "lock_ids": lock_ids},
+            {"namespace": WRITER_LOCK_NAMESPACE, "lock_ids": lock_ids, "channel": WRITTEN_CHANNEL},
         )
     await session.execute(
         table.insert(),
@@ -106,6 +117,7 @@ async def stage_all(
 
 
 def envelope_of(row: dict[str, object]) -> CloudEvent:
+    """The event a stored row publishes; its outbox id is its ``sequence``."""
     recorded_at = row["recorded_at"]
     assert isinstance(recorded_at, datetime)
     return CloudEvent(
@@ -116,12 +128,14 @@ def envelope_of(row: dict[str, object]) -> CloudEvent:
         time=recorded_at,
         key=str(row["key"]),
         data=bytes(row["data"]),  # type: ignore[call-overload]
+        sequence=sequence_of(int(row["id"])),  # type: ignore[call-overload]
     )
 
 
 # --- waking the relay ---------------------------------------------------------------------------
-# Where the API and the relay share a process (``keepwarm up``, the ``all`` role), a committed
-# write wakes the relay at once instead of waiting for its next poll; elsewhere the poll remains.
+# A committed write wakes the relay at once instead of waiting for its next poll: in the writer's
+# own process through an asyncio event (``keepwarm up``, the ``all`` role), and on PostgreSQL from
+# any process through LISTEN/NOTIFY (:class:`WriteListener`). The poll remains as a safety net.
 
 _written: dict[tuple[int, int], asyncio.Event] = {}
 
@@ -150,3 +164,49 @@ async def until_written(table: Table, stop: asyncio.Event, timeout_s: float) -> 
         for wait in waits:
             wait.cancel()
     signal.clear()
+
+
+class WriteListener:
+    """LISTEN for committed outbox writes on PostgreSQL (through asyncpg), from whichever
+    process made them, and wake ``table``'s relay in this process. Elsewhere it never listens."""
+
+    def __init__(self, engine: AsyncEngine, table: Table) -> None:
+        self._engine = engine
+        self._table = table
+        self._connection: AsyncConnection | None = None
+        self._driver: Any = None
+
+    async def listening(self) -> bool:
+        """Whether writes will wake the relay; (re)connects if the listening connection was lost.
+        Never raises: without it the relay polls."""
+        if self._driver is not None and not self._driver.is_closed():
+            return True
+        await self.close()
+        if self._engine.dialect.name != "postgresql":
+            return False
+        try:
+            connection = await self._engine.connect()
+            raw = await connection.get_raw_connection()
+            driver: Any = raw.driver_connection
+            if not hasattr(driver, "add_listener"):
+                await connection.close()
+                return False
+            await driver.add_listener(WRITTEN_CHANNEL, self._notified)
+            # a lost connection wakes the relay too, which then listens again (or polls)
+            driver.add_termination_listener(self._notified)
+        except Exception as error:  # noqa: BLE001 - the database is out of reach: poll meanwhile
+            log.debug("outbox relay: not listening for writes (%s)", type(error).__name__)
+            return False
+        self._connection, self._driver = connection, driver
+        return True
+
+    def _notified(self, *_: object) -> None:
+        outbox_written(self._table)
+
+    async def close(self) -> None:
+        connection, self._connection, self._driver = self._connection, None, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.invalidate()  # never hand a listening connection back to the pool
+            with contextlib.suppress(Exception):
+                await connection.close()

@@ -2,6 +2,10 @@
 
 ``ce_time`` is when the event was recorded; when it happened in the world is the payload's
 ``occurred_at``.
+
+``ce_sequence`` (the CloudEvents sequence extension) orders a source's events: KeepWarm's relays
+stamp each with its outbox id, zero-padded to 20 digits so that it also orders as a string.
+Consumers read it as a number and drop anything at or below what they applied for its key.
 """
 
 import uuid
@@ -18,6 +22,13 @@ from shared.time import as_utc
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time")
+SEQUENCE_DIGITS = 20
+MAX_SEQUENCE = 2**63 - 1  # what a database's BIGINT holds
+
+
+def sequence_of(number: int) -> str:
+    """The ``sequence`` attribute for a source's ``number``-th event."""
+    return f"{number:0{SEQUENCE_DIGITS}d}"
 
 
 class MalformedEvent(ValueError):
@@ -33,6 +44,17 @@ class CloudEvent:
     time: datetime
     key: str
     data: bytes
+    sequence: str | None = None
+
+    @property
+    def sequence_number(self) -> int | None:
+        """The sequence as a number, or None when there is none or it is not decimal digits
+        or beyond a BIGINT: then the consumer falls back to remembering the event's id)."""
+        sequence = self.sequence
+        if sequence is None or not sequence.isascii() or not sequence.isdigit():
+            return None
+        number = int(sequence)
+        return number if number <= MAX_SEQUENCE else None
 
     def headers(self) -> list[tuple[str, bytes]]:
         pairs = [
@@ -45,6 +67,8 @@ class CloudEvent:
         ]
         if self.subject is not None:
             pairs.append(("ce_subject", self.subject))
+        if self.sequence is not None:
+            pairs.append(("ce_sequence", self.sequence))
         return [(name, value.encode()) for name, value in pairs]
 
     def decode(self) -> EventData:
@@ -57,7 +81,9 @@ class CloudEvent:
             raise MalformedEvent(f"invalid {self.type} data: {error}") from error
 
     @classmethod
-    def of(cls, event: EventData, *, source: str, event_id: str | None = None) -> "CloudEvent":
+    def of(
+        cls, event: EventData, *, source: str, event_id: str | None = None, sequence: int | None = None
+    ) -> "CloudEvent":
         return cls(
             id=event_id or str(uuid.uuid4()),
             type=event.event_type,
@@ -66,6 +92,7 @@ class CloudEvent:
             time=event.recorded_at,
             key=event.owner_id,
             data=event.model_dump_json().encode(),
+            sequence=None if sequence is None else sequence_of(sequence),
         )
 
     @classmethod
@@ -97,4 +124,5 @@ class CloudEvent:
             time=time,
             key=key.decode("utf-8", "replace"),
             data=value,
+            sequence=attributes.get("ce_sequence"),
         )

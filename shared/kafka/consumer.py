@@ -1,5 +1,7 @@
-"""Consuming events: batches in one transaction, an inbox against duplicates, bounded retries,
-and a dead-letter topic so one bad message never blocks its partition.
+"""Consuming events: batches in one transaction, an inbox against duplicates (the highest
+sequence applied per source and key, or the ids of events without a sequence; see
+``shared.db.inbox``), bounded retries, and a dead-letter topic so one bad message never blocks
+its partition.
 
 FastStream has no dead-letter support for Kafka; :class:`EventConsumer` owns it. Offsets are
 committed (the FastStream message acked) only after the batch's transaction has committed and
@@ -13,13 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.contracts.base import EventData
 from shared.contracts.topics import Topics
 from shared.db.failures import is_transient
-from shared.db.inbox import claim
+from shared.db.inbox import Inbox, SourceKey, advance_sequences, claim, claimed, lock_sequences
 from shared.kafka.cloudevents import CloudEvent, MalformedEvent
 from shared.kafka.faults import described, fault_text
 from shared.kafka.producer import OutgoingRecord, send_all
@@ -69,6 +70,11 @@ class _Decoded:
     record: Record
     envelope: CloudEvent
     event: EventData
+    sequence: int | None
+
+    @property
+    def source_key(self) -> SourceKey:
+        return self.envelope.source, self.envelope.key
 
 
 class EventConsumer:
@@ -79,7 +85,7 @@ class EventConsumer:
         *,
         name: str,
         sessions: async_sessionmaker[AsyncSession],
-        inbox: Table,
+        inbox: Inbox,
         handler: Handler | None = None,
         dead_letter_producer: Callable[[], Awaitable[AIOKafkaProducer]],
         retry: RetryPolicy = RetryPolicy(),
@@ -105,7 +111,7 @@ class EventConsumer:
         for record in records:
             try:
                 envelope = CloudEvent.from_record(key=record.key, value=record.value, headers=record.headers)
-                item = _Decoded(record, envelope, envelope.decode())
+                item = _Decoded(record, envelope, envelope.decode(), envelope.sequence_number)
             except MalformedEvent as error:
                 await self._dead_letter(record, error, attempts=1)
                 outcome.dead_lettered.append(f"{record.topic}:{record.partition}:{record.offset}")
@@ -149,15 +155,41 @@ class EventConsumer:
 
     async def _apply(self, items: Sequence[_Decoded]) -> tuple[int, int]:
         async with self._sessions.begin() as session:
-            ids = [item.envelope.id for item in items]
-            new = await claim(session, self._inbox, consumer=self.name, event_ids=ids)
-            fresh = [item for item in items if item.envelope.id in new]
+            fresh = await self._claim(session, items)
             if self._handler is not None:
                 for item in fresh:
                     await self._handler(session, item.event, item.envelope)
             if self._batch_handler is not None and fresh:
                 await self._batch_handler(session, [item.event for item in fresh])
         return len(fresh), len(items) - len(fresh)
+
+    async def _claim(self, session: AsyncSession, items: Sequence[_Decoded]) -> list[_Decoded]:
+        """Record ``items`` as applied in ``session``'s transaction; returns those not applied
+        before, in order. A sequenced event is new when its sequence is above the highest applied
+        for its source and key; any other event when its id was never claimed."""
+        sequenced = [item for item in items if item.sequence is not None]
+        marks = await lock_sequences(
+            session, self._inbox.sequences, consumer=self.name, keys={item.source_key for item in sequenced}
+        )
+        # A key seen for the first time may have events applied by id before its source
+        # stamped sequences (a republish across an upgrade): those ids still count.
+        first_seen = [item.envelope.id for item in sequenced if marks[item.source_key] == 0]
+        applied_by_id = await claimed(session, self._inbox.events, consumer=self.name, event_ids=first_seen)
+        advanced: dict[SourceKey, int] = {}
+        ids = [item.envelope.id for item in items if item.sequence is None]
+        new_ids = await claim(session, self._inbox.events, consumer=self.name, event_ids=ids)
+        fresh = []
+        for item in items:
+            if item.sequence is None:
+                if item.envelope.id in new_ids:
+                    fresh.append(item)
+            elif item.envelope.id in applied_by_id:
+                continue
+            elif item.sequence > advanced.get(item.source_key, marks[item.source_key]):
+                advanced[item.source_key] = item.sequence
+                fresh.append(item)
+        await advance_sequences(session, self._inbox.sequences, consumer=self.name, marks=advanced)
+        return fresh
 
     async def _apply_one(self, item: _Decoded, outcome: BatchOutcome) -> None:
         for attempt in range(1, self._retry.attempts + 1):
@@ -169,7 +201,7 @@ class EventConsumer:
                     raise  # not the event's fault: the whole batch waits and is redelivered
                 if attempt == self._retry.attempts:
                     await self._dead_letter(item.record, error, attempts=attempt)
-                    await self._remember_dead_letter(item.envelope.id)
+                    await self._remember_dead_letter(item)
                     outcome.dead_lettered.append(item.envelope.id)
                     return
                 await asyncio.sleep(self._retry.backoff(attempt))
@@ -178,11 +210,11 @@ class EventConsumer:
                 outcome.duplicates += duplicates
                 return
 
-    async def _remember_dead_letter(self, event_id: str) -> None:
+    async def _remember_dead_letter(self, item: _Decoded) -> None:
         """Claim a dead-lettered event in the inbox, so a redelivery (a rebalance before the
         offset commit) does not dead-letter it a second time."""
         async with self._sessions.begin() as session:
-            await claim(session, self._inbox, consumer=self.name, event_ids=[event_id])
+            await self._claim(session, [item])
 
     async def _dead_letter(self, record: Record, error: BaseException, *, attempts: int) -> None:
         log.error(

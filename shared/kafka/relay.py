@@ -1,6 +1,7 @@
 """The outbox relay: publishes stored events in order per key and marks them sent.
 
-It keeps running while Kafka is down (backing off, keeping every row) and catches up when the
+It wakes when a write commits (see ``shared.db.outbox``) and otherwise polls now and then. It
+keeps running while Kafka is down (backing off, keeping every row) and catches up when the
 broker returns. Delivery is at least once: a crash between the broker's ack and the commit that
 marks rows sent publishes them again, and consumers drop the duplicate through their inbox.
 
@@ -23,7 +24,7 @@ from sqlalchemy import Table, bindparam, column, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, INTEGER
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.db.outbox import RELAY_LOCK_NAMESPACE, envelope_of, key_lock_id, until_written
+from shared.db.outbox import RELAY_LOCK_NAMESPACE, WriteListener, envelope_of, key_lock_id, until_written
 from shared.kafka.faults import described
 from shared.kafka.producer import OutgoingRecord, send_all
 from shared.time import utc_now
@@ -43,6 +44,7 @@ class OutboxRelay:
         publish_timeout_s: float = 30.0,
         batch_size: int = 1000,
         idle_interval_s: float = 0.1,
+        listening_interval_s: float = 5.0,
         max_backoff_s: float = 5.0,
         retention: timedelta = timedelta(days=7),
     ) -> None:
@@ -53,6 +55,8 @@ class OutboxRelay:
         self._publish_timeout_s = publish_timeout_s
         self._batch_size = batch_size
         self._idle_interval_s = idle_interval_s
+        self._listening_interval_s = listening_interval_s
+        self._listener = WriteListener(engine, table)
         self._max_backoff_s = max_backoff_s
         self._retention = retention
 
@@ -80,8 +84,12 @@ class OutboxRelay:
                     await _sleep_unless(stop, delay)
                     continue
                 if published < self._batch_size:
-                    await until_written(self._table, stop, self._idle_interval_s)
+                    # Woken by a write; polls only as a safety net while writes can wake it.
+                    listening = await self._listener.listening()
+                    interval = self._listening_interval_s if listening else self._idle_interval_s
+                    await until_written(self._table, stop, interval)
         finally:
+            await self._listener.close()
             await self.close()
 
     async def publish_pending(self) -> int:

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,8 @@ from services.notifier.adapters import db
 from shared.contracts import habits as contract
 from shared.contracts.base import EventData
 from shared.db.engine import create_engine
+from shared.kafka.cloudevents import CloudEvent
+from shared.kafka.producer import OutgoingRecord
 from shared.vocabulary import CheckInSource, HabitMeasure, ScheduleKind
 
 HABITS = 20
@@ -51,6 +54,18 @@ def history() -> list[EventData]:
     return events
 
 
+def published(events: list[EventData], topic: str) -> list[OutgoingRecord]:
+    """``events`` as the habits relay publishes them, each with its sequence; numbered here
+    1, 2, 3… per owner, so a consumer's marks add up to how many events it applied."""
+    numbers: Counter[str] = Counter()
+    records = []
+    for event in events:
+        numbers[event.owner_id] += 1
+        envelope = CloudEvent.of(event, source="/keepwarm/habits", sequence=numbers[event.owner_id])
+        records.append(OutgoingRecord.of(envelope, topic=topic))
+    return records
+
+
 async def outcome(url: str) -> tuple[Any, ...]:
     engine = create_engine(url)
     async with engine.connect() as connection:
@@ -79,11 +94,13 @@ async def outcome(url: str) -> tuple[Any, ...]:
 
 
 async def processed(url: str) -> int:
-    """Events the notifier has applied (its inbox); 0 while the database cannot be reached."""
+    """Events of :func:`published` the notifier has applied (the sum of its marks); 0 while the
+    database cannot be reached."""
     engine = create_engine(url)
     try:
         async with engine.connect() as connection:
-            return int(await connection.scalar(select(func.count()).select_from(db.inbox)) or 0)
+            marks = select(func.sum(db.inbox.sequences.c.sequence))
+            return int(await connection.scalar(marks) or 0)
     except Exception as error:
         if (
             not isinstance(error, OSError)

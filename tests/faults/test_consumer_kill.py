@@ -15,10 +15,8 @@ from typing import Any
 from services.notifier.adapters.kafka_in import habit_events
 from services.notifier.bootstrap import NotifierSettings, bootstrap
 from shared.contracts.topics import Topics
-from shared.kafka.cloudevents import CloudEvent
-from shared.kafka.producer import OutgoingRecord
 from shared.settings import KafkaSettings
-from tests.faults.habit_stream import history, outcome, processed
+from tests.faults.habit_stream import history, outcome, processed, published
 from tests.kafka_io import write_topic
 from tests.notifier.stream import apply
 
@@ -51,9 +49,7 @@ async def test_a_consumer_killed_again_and_again_ends_with_the_projection_of_a_c
         await runtime.migrate()
         await runtime.engine.dispose()
     events = history()
-    records = [
-        OutgoingRecord.of(CloudEvent.of(e, source="/keepwarm/habits"), topic=topics.habits) for e in events
-    ]
+    records = published(events, topics.habits)
 
     kills = 0
     process = consumer_process(killed_url, kafka_settings)

@@ -19,13 +19,11 @@ from services.notifier.adapters.kafka_in import habit_events
 from services.notifier.bootstrap import NotifierSettings, bootstrap
 from shared.contracts.topics import Topics
 from shared.db.engine import create_engine
-from shared.kafka.cloudevents import CloudEvent
-from shared.kafka.producer import OutgoingRecord
 from shared.localinfra.postgres import LocalPostgres
 from shared.localinfra.processes import free_port
 from shared.runtime import Role
 from shared.settings import KafkaSettings
-from tests.faults.habit_stream import history, outcome, until_processed
+from tests.faults.habit_stream import history, outcome, published, until_processed
 from tests.kafka_io import header, read_topic, write_topic
 from tests.notifier.stream import apply
 
@@ -44,10 +42,7 @@ async def test_the_database_stopped_then_crashed_loses_nothing_and_dead_letters_
         stop = asyncio.Event()
         consuming = asyncio.create_task(runtime.run({Role.CONSUME, Role.RELAY}, stop))
         events = history()
-        records = [
-            OutgoingRecord.of(CloudEvent.of(e, source="/keepwarm/habits"), topic=topics.habits)
-            for e in events
-        ]
+        records = published(events, topics.habits)
         third = len(records) // 3
         await write_topic(kafka_settings.bootstrap_servers, records[:third])
         await until_processed(url, 1)
@@ -64,10 +59,10 @@ async def test_the_database_stopped_then_crashed_loses_nothing_and_dead_letters_
         await asyncio.to_thread(server.start)  # recovers from its write-ahead log
         await until_processed(url, len(records))
         announced = await _until_relayed(url)  # the relay resumed on its own too
-        published = await read_topic(kafka_settings.bootstrap_servers, topics.notifier, count=announced)
+        announcements = await read_topic(kafka_settings.bootstrap_servers, topics.notifier, count=announced)
         stop.set()
         await asyncio.wait_for(consuming, 60)
-        assert len({header(record, "ce_id") for record in published}) == announced
+        assert len({header(record, "ce_id") for record in announcements}) == announced
 
         clean_url = await new_postgres_database()
         clean = bootstrap(NotifierSettings(database_url=clean_url, http_port=8003, kafka=kafka_settings))

@@ -11,11 +11,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from services.notifier.adapters.kafka_in import habit_events
 from services.notifier.bootstrap import NotifierSettings, bootstrap
-from shared.kafka.cloudevents import CloudEvent
-from shared.kafka.producer import OutgoingRecord
 from shared.runtime import Role, ServiceRuntime
 from shared.settings import KafkaSettings
-from tests.faults.habit_stream import history, outcome, until_processed
+from tests.faults.habit_stream import history, outcome, published, until_processed
 from tests.infrastructure import KafkaCluster
 from tests.kafka_io import write_topic
 from tests.notifier.stream import apply
@@ -41,7 +39,7 @@ async def test_one_consumer_leaves_and_another_joins_mid_stream_and_every_event_
     await first.engine.dispose()
     events = history()
     topic = settings.topics.habits
-    records = [OutgoingRecord.of(CloudEvent.of(e, source="/keepwarm/habits"), topic=topic) for e in events]
+    records = published(events, topic)
 
     _, stop_a, running_a = instance(url, settings)
     _, stop_b, running_b = instance(url, settings)
@@ -79,7 +77,7 @@ async def test_the_offsets_are_committed_after_every_applied_batch(
     await runtime.engine.dispose()
     events = history()[:200]
     topic = settings.topics.habits
-    records = [OutgoingRecord.of(CloudEvent.of(e, source="/keepwarm/habits"), topic=topic) for e in events]
+    records = published(events, topic)
     _, stop, running = instance(url, settings)
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
     await admin.start()

@@ -112,7 +112,9 @@ async def test_an_interaction_checks_habits_in_once_and_its_deletion_takes_it_ba
         events = decoded(habit_records)
         async with habits.runtime.engine.connect() as connection:
             check_ins = await connection.scalar(select(func.count()).select_from(db.check_ins))
-            processed = await connection.scalar(select(func.count()).select_from(db.inbox))
+            by_id = await connection.scalar(select(func.count()).select_from(db.inbox.events))
+            marks = (await connection.execute(select(db.inbox.sequences))).mappings().all()
+        contact_records = await read_topic(kafka_settings.bootstrap_servers, topics.contacts, count=4)
 
     assert [type(e).__name__ for e in events] == [
         "HabitCreated",
@@ -135,8 +137,16 @@ async def test_an_interaction_checks_habits_in_once_and_its_deletion_takes_it_ba
     assert {r.key for r in habit_records} == {b"student-7"}
     assert {header(r, "ce_source") for r in habit_records} == {"/keepwarm/habits"}
     assert check_ins == 2  # the redelivered event earned nothing more
-    # contact added, interaction logged (its copy has the same id), interaction deleted
-    assert processed == 3
+    # contact added, interaction logged (its copy dropped by its sequence), interaction deleted:
+    # the habits consumer's mark for this student is the last event's sequence, and no event
+    # needed an id of its own in the inbox
+    assert [(m["consumer"], m["source"], m["key"]) for m in marks] == [
+        ("habits.interactions", "/keepwarm/contacts", "student-7")
+    ]
+    last_sequence = header(contact_records[-1], "ce_sequence")
+    assert last_sequence is not None
+    assert marks[0]["sequence"] == int(last_sequence)
+    assert by_id == 0
 
 
 async def test_the_zone_set_once_on_the_notifier_reaches_the_habits_service(

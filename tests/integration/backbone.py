@@ -9,14 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from shared.contracts.base import EventData
 from shared.contracts.contacts import ContactAdded, ContactSnapshot
 from shared.db.engine import new_metadata
-from shared.db.inbox import inbox_table
+from shared.db.inbox import inbox_tables
 from shared.db.outbox import outbox_table, stage_all
 from shared.kafka.cloudevents import CloudEvent
 from shared.vocabulary import Category, Tie, Warmth
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+inbox = inbox_tables(metadata)
 notes = Table("notes", metadata, Column("id", String(64), primary_key=True), Column("owner_id", String(64)))
 counters = Table("counters", metadata, Column("name", String(64), primary_key=True), Column("value", Integer))
 

@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.contracts.base import EventData
@@ -53,6 +53,7 @@ async def test_a_row_and_its_event_reach_the_topic_as_a_cloudevent(
     assert header(record, "ce_type") == "keepwarm.contact.added.v1"
     assert header(record, "ce_source") == backbone.SOURCE
     assert header(record, "ce_subject") == "note-1"
+    assert header(record, "ce_sequence") == f"{1:020d}"  # the outbox id, orderable as a string
     assert header(record, "content-type") == "application/json"
     assert (header(record, "ce_time") or "").endswith("Z")
     payload = ContactAdded.model_validate_json(record.value)
@@ -89,9 +90,13 @@ async def test_several_relays_keep_each_owners_events_in_order(
     await asyncio.gather(*running)
 
     seen: dict[str, list[str]] = defaultdict(list)
+    sequences: dict[str, list[int]] = defaultdict(list)
     for record in sorted(records, key=lambda r: (r.partition, r.offset)):
         seen[record.key.decode()].append(header(record, "ce_id") or "")
+        sequences[record.key.decode()].append(int(header(record, "ce_sequence") or 0))
     assert {owner: ids for owner, ids in seen.items()} == dict(written)
+    # each owner's sequence rises with every event, which is what consumers dedupe by
+    assert all(numbers == sorted(set(numbers)) and numbers[0] > 0 for numbers in sequences.values())
     await engine.dispose()
 
 
@@ -168,3 +173,46 @@ async def test_a_committed_write_wakes_the_idle_relay_in_its_process_at_once(
     await asyncio.wait_for(running, 10)
     await engine.dispose()
     assert record.key == owner.encode()
+
+
+async def test_a_write_committed_by_another_process_wakes_the_idle_relay_through_postgresql(
+    postgres_url: str, kafka_settings: KafkaSettings, topics: Topics
+) -> None:
+    """The relay polls every 30 s here and the writer shares nothing with it but the database
+    (its own engine, no in-process signal): LISTEN/NOTIFY wakes it, also after the listening
+    connection was cut."""
+    engine, writer = create_engine(postgres_url), create_engine(postgres_url)
+    await backbone.create_schema(engine)
+    relay = OutboxRelay(
+        engine=engine,
+        table=backbone.outbox,
+        producer_factory=lambda: create_producer(kafka_settings, client_id="test-relay"),
+        idle_interval_s=30,
+        listening_interval_s=30,
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop))
+    await asyncio.sleep(1)  # the relay found nothing and waits
+    owner = f"owner-{uuid.uuid4().hex[:8]}"
+    started = time.perf_counter()
+    await backbone.write_note(session_factory(writer), topic=topics.contacts, owner_id=owner, note_id="n1")
+    await read_topic(kafka_settings.bootstrap_servers, topics.contacts, count=1, timeout_s=10)
+    woken_in = time.perf_counter() - started
+
+    async with writer.connect() as connection:  # an administrator ends the listening session
+        cut = await connection.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE query LIKE 'LISTEN%' AND datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    await asyncio.sleep(1)
+    await backbone.write_note(session_factory(writer), topic=topics.contacts, owner_id=owner, note_id="n2")
+    records = await read_topic(kafka_settings.bootstrap_servers, topics.contacts, count=2, timeout_s=10)
+    stop.set()
+    await asyncio.wait_for(running, 10)
+    await engine.dispose()
+    await writer.dispose()
+    assert cut == 1
+    assert woken_in < 5
+    assert [header(record, "ce_subject") for record in records] == ["n1", "n2"]

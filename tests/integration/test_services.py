@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import uuid
+from datetime import UTC, datetime
 from importlib import import_module
 from typing import Any
 
@@ -59,6 +60,37 @@ async def test_migrations_build_exactly_the_schema_the_code_declares(
 
     async with runtime.engine.connect() as connection:
         assert await connection.run_sync(differences) == []
+    await runtime.engine.dispose()
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+async def test_outbox_ids_which_are_the_events_sequences_are_never_reused_even_once_all_are_pruned(
+    name: str, database_url: str, kafka_settings: KafkaSettings
+) -> None:
+    """Consumers drop an event at or below the last sequence they applied for its key: an id
+    handed out again would be dropped as a duplicate. (SQLite reuses the highest rowid of an
+    emptied table unless the table is AUTOINCREMENT; the migration rebuilds it so.)"""
+    runtime = build(name, database_url, kafka_settings)
+    await runtime.migrate()
+    outbox = METADATA[name].tables["outbox"]
+    row = {
+        "topic": "t",
+        "key": "k",
+        "type": "x",
+        "source": "/s",
+        "recorded_at": datetime.now(UTC),
+        "data": b"{}",
+    }
+
+    async def write_then_prune(event_id: str) -> int:
+        async with runtime.engine.begin() as connection:
+            written = await connection.execute(outbox.insert().values(event_id=event_id, **row))
+            await connection.execute(outbox.delete())
+        [key] = written.inserted_primary_key or [0]
+        return int(key)
+
+    first = await write_then_prune("e1")
+    assert await write_then_prune("e2") > first
     await runtime.engine.dispose()
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,9 +45,22 @@ class DeadLetters:
         return self
 
 
-def record(owner: str, contact: str, offset: int = 0) -> tuple[Record, CloudEvent]:
-    envelope = CloudEvent.of(backbone.contact_added(owner_id=owner, contact_id=contact), source="/t")
+def record(
+    owner: str, contact: str, offset: int = 0, *, sequence: int | None = None, source: str = "/t"
+) -> tuple[Record, CloudEvent]:
+    event = backbone.contact_added(owner_id=owner, contact_id=contact)
+    envelope = CloudEvent.of(event, source=source, sequence=sequence)
     return Record(envelope.key.encode(), envelope.data, envelope.headers(), offset=offset), envelope
+
+
+def with_sequence(original: Record, sequence: bytes) -> Record:
+    headers = [(name, value) for name, value in original.headers if name != "ce_sequence"]
+    return Record(original.key, original.value, [*headers, ("ce_sequence", sequence)])
+
+
+async def stored(engine: Any, table: Any) -> list[dict[str, Any]]:
+    async with engine.connect() as connection:
+        return [dict(row) for row in (await connection.execute(select(table))).mappings()]
 
 
 async def consumer(tmp_path: Any, handler: Any = backbone.bump) -> tuple[EventConsumer, DeadLetters, Any]:
@@ -199,4 +213,84 @@ async def test_a_record_beyond_the_contracts_limits_is_dead_lettered_with_the_re
     assert headers["dlq_original_offset"] == b"2"
     assert b"contact.display_name: String should have at most 200 characters" in headers["dlq_error"]
     assert outcome.applied == 2
+    assert await backbone.counter(engine, "ada") == 2
+
+
+async def test_a_sequenced_event_at_or_below_its_keys_mark_is_a_duplicate_whatever_its_id(
+    tmp_path: Any,
+) -> None:
+    subject, _, engine = await consumer(tmp_path)
+    first, _ = record("ada", "c1", sequence=7)
+    second, _ = record("ada", "c2", sequence=9)
+    replayed, _ = record("ada", "c1-again", sequence=7)  # a new id, the same place in the order
+    older, _ = record("ada", "c0", sequence=3)
+    outcome = await subject.process([first, second, first])
+    later = await subject.process([replayed, older, second])
+    assert (outcome.applied, outcome.duplicates) == (2, 1)
+    assert (later.applied, later.duplicates) == (0, 3)
+    assert await backbone.counter(engine, "ada") == 2
+    marks = await stored(engine, backbone.inbox.sequences)
+    assert [(m["consumer"], m["source"], m["key"], m["sequence"]) for m in marks] == [
+        ("unit", "/t", "ada", 9)
+    ]
+    assert await stored(engine, backbone.inbox.events) == []  # one row per key, none per event
+
+
+async def test_marks_are_kept_per_source_and_per_key(tmp_path: Any) -> None:
+    subject, _, engine = await consumer(tmp_path)
+    ada, _ = record("ada", "c1", sequence=5)
+    bob, _ = record("bob", "c1", sequence=2)
+    elsewhere, _ = record("ada", "c2", sequence=1, source="/other")
+    outcome = await subject.process([ada, bob, elsewhere])
+    assert (outcome.applied, outcome.duplicates) == (3, 0)
+    assert await backbone.counter(engine, "ada") == 2
+    assert await backbone.counter(engine, "bob") == 1
+
+
+@pytest.mark.parametrize("sequence", [b"", b"2026-11-22", b"\xd9\xa3", str(2**63).encode()])
+async def test_an_event_whose_sequence_is_no_usable_number_is_remembered_by_its_id(
+    tmp_path: Any, sequence: bytes
+) -> None:
+    subject, dead, engine = await consumer(tmp_path)
+    plain, _ = record("ada", "c1")
+    odd = with_sequence(plain, sequence)
+    assert (await subject.process([odd])).applied == 1
+    assert (await subject.process([odd])).duplicates == 1
+    assert await backbone.counter(engine, "ada") == 1
+    assert len(await stored(engine, backbone.inbox.events)) == 1
+    assert await stored(engine, backbone.inbox.sequences) == []
+    assert dead.sent == []
+
+
+async def test_a_dead_lettered_sequenced_event_raises_the_mark_so_it_is_not_dead_lettered_again(
+    tmp_path: Any,
+) -> None:
+    async def refuses_c1(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
+        if json.loads(envelope.data)["contact"]["id"] == "c1":
+            raise ValueError("cannot apply")
+        await backbone.bump(session, event, envelope)
+
+    subject, dead, engine = await consumer(tmp_path, refuses_c1)
+    before, _ = record("ada", "c0", sequence=1)
+    poison, _ = record("ada", "c1", sequence=2)
+    after, _ = record("ada", "c2", sequence=3)
+    outcome = await subject.process([before, poison, after])
+    again = await subject.process([before, poison, after])  # a rebalance before the offset commit
+    assert (outcome.applied, len(outcome.dead_lettered)) == (2, 1)
+    assert (again.applied, again.duplicates, len(dead.sent)) == (0, 3, 1)
+    assert await backbone.counter(engine, "ada") == 2
+
+
+async def test_an_event_applied_by_its_id_before_it_carried_a_sequence_is_not_applied_again(
+    tmp_path: Any,
+) -> None:
+    """A relay that crashed before marking a row sent, then upgraded, republishes it with a
+    sequence: the copy applied by id before the upgrade still counts."""
+    subject, _, engine = await consumer(tmp_path)
+    plain, _ = record("ada", "c1")
+    await subject.process([plain])
+    stamped = with_sequence(plain, b"00000000000000000042")
+    following, _ = record("ada", "c2", sequence=43)
+    outcome = await subject.process([stamped, following])
+    assert (outcome.applied, outcome.duplicates) == (1, 1)
     assert await backbone.counter(engine, "ada") == 2

@@ -27,7 +27,7 @@ from services.habits.domain.credit import CreditRule
 from services.habits.domain.model import CheckIn, Habit, OwnerSettings, Pause
 from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
-from shared.db.inbox import inbox_table
+from shared.db.inbox import inbox_tables
 from shared.db.outbox import outbox_table
 from shared.db.statements import dialect_insert
 from shared.db.types import UTCDateTime
@@ -45,7 +45,7 @@ from shared.vocabulary import (
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+inbox = inbox_tables(metadata)
 
 habits = Table(
     "habits",

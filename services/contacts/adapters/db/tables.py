@@ -13,13 +13,13 @@ from sqlalchemy import (
 )
 
 from shared.db.engine import new_metadata
-from shared.db.inbox import inbox_table
+from shared.db.inbox import inbox_tables
 from shared.db.outbox import outbox_table
 from shared.db.types import UTCDateTime
 
 metadata = new_metadata()
 outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+inbox = inbox_tables(metadata)
 
 contacts = Table(
     "contacts",

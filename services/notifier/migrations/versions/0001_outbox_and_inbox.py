@@ -7,7 +7,7 @@ Create Date: 2026-11-22
 
 from collections.abc import Sequence
 
-from shared.db.first_migration import create_outbox_and_inbox, drop_outbox_and_inbox
+from shared.db.migration_steps import create_outbox_and_inbox, drop_outbox_and_inbox
 
 revision: str = "0001"
 down_revision: str | None = None

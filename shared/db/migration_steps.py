@@ -1,5 +1,5 @@
-"""The first migration of every service: the outbox and inbox tables that ``shared.db.outbox`` and
-``shared.db.inbox`` define. Each service keeps its own history; this is what its ``0001`` runs."""
+"""Migration steps every service runs for the tables ``shared.db.outbox`` and ``shared.db.inbox``
+define. Each service keeps its own history; these are what its revisions call."""
 
 import sqlalchemy as sa
 from alembic import op
@@ -47,3 +47,37 @@ def drop_outbox_and_inbox() -> None:
     with op.batch_alter_table("inbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inbox_processed_at"))
     op.drop_table("inbox")
+
+
+def dedupe_by_sequence() -> None:
+    """Consumers keep the highest sequence applied per source and key (``applied_sequences``);
+    on SQLite the outbox's ids, which are the events' sequences, are never reused (AUTOINCREMENT:
+    the table is rebuilt with its rows)."""
+    op.create_table(
+        "applied_sequences",
+        sa.Column("consumer", sa.String(length=100), nullable=False),
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("sequence", sa.BigInteger(), nullable=False),
+        sa.Column("applied_at", UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "source", "key", name=op.f("pk_applied_sequences")),
+    )
+    if op.get_bind().dialect.name == "sqlite":
+        _rebuild_sqlite_outbox(autoincrement=True)
+
+
+def undo_dedupe_by_sequence() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        _rebuild_sqlite_outbox(autoincrement=False)
+    op.drop_table("applied_sequences")
+
+
+def _rebuild_sqlite_outbox(*, autoincrement: bool) -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_unsent", **_UNSENT)
+    with op.batch_alter_table(
+        "outbox", recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
+    ) as batch_op:
+        pass
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_unsent", ["id"], unique=False, **_UNSENT)
