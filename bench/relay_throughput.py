@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.db.engine import create_engine
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.producer import create_producer
+from shared.kafka.provisioning import ensure_topics
 from shared.kafka.relay import OutboxRelay
 from shared.settings import KafkaSettings
 from tests.infrastructure import kafka_cluster, postgres_server
@@ -130,6 +131,10 @@ async def measure(
     await admin.dispose()
     postgres_url = make_url(postgres_admin).set(database=database).render_as_string(hide_password=False)
     run = uuid.uuid4().hex[:8]
+    # the broker creates no topic by itself
+    await ensure_topics(
+        KafkaSettings(bootstrap_servers=bootstrap), [f"bench-{run}-{t}" for t in ("raw", "pg", "sqlite")]
+    )
     return [
         *await raw_produce_then_consume(bootstrap, f"bench-{run}-raw", count),
         await relay_publish("PostgreSQL", postgres_url, bootstrap, f"bench-{run}-pg", count, batch_size),

@@ -30,7 +30,7 @@ def create_producer(settings: KafkaSettings, *, client_id: str) -> AIOKafkaProdu
         acks="all",
         enable_idempotence=True,
         request_timeout_ms=settings.request_timeout_ms,
-        linger_ms=5,
+        linger_ms=0,
     )
 
 

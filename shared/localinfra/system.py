@@ -27,6 +27,7 @@ class RunningSystem:
     page_url: str
     apis: dict[str, str]
     log: Path
+    topic_prefix: str
 
     def session(self, name: str) -> str:
         """A bearer token for ``name`` from the page's development sign-in."""
@@ -47,23 +48,27 @@ def local_system(
     home: Path,
     page_port: int | None = None,
     extra_env: Mapping[str, str] | None = None,
+    database_urls: Mapping[str, str] | None = None,
     timeout_s: float = 90,
 ) -> Iterator[RunningSystem]:
     """Start ``keepwarm up`` against ``bootstrap_servers`` (a fresh topic prefix) with its SQLite
-    files and log in ``home`` (the page on ``page_port`` if given); stop it on exit. Raises
-    SystemNotReady with the log's tail."""
+    files (or ``database_urls`` per service) and log in ``home`` (the page on ``page_port`` if
+    given); stop it on exit. Raises SystemNotReady with the log's tail."""
     ports = {name: free_port() for name in SERVICES} | {"page": page_port or free_port()}
+    topic_prefix = f"system-{uuid.uuid4().hex[:8]}."
     environment = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
-        "KAFKA_TOPIC_PREFIX": f"system-{uuid.uuid4().hex[:8]}.",
+        "KAFKA_TOPIC_PREFIX": topic_prefix,
         "KEEPWARM_PAGE_PORT": str(ports["page"]),
         "KEEPWARM_NOTIFIER_PUBLIC_URL": f"http://127.0.0.1:{ports['notifier']}",
         **(extra_env or {}),
     }
     for name in SERVICES:
         environment[f"KEEPWARM_{name.upper()}_HTTP_PORT"] = str(ports[name])
-        environment[f"KEEPWARM_{name.upper()}_DATABASE_URL"] = f"sqlite+aiosqlite:///{home / name}.db"
+        environment[f"KEEPWARM_{name.upper()}_DATABASE_URL"] = (database_urls or {}).get(
+            name, f"sqlite+aiosqlite:///{home / name}.db"
+        )
     log = home / "system.log"
     keepwarm = Path(sys.executable).parent / "keepwarm"
     with log.open("wb") as output:
@@ -74,6 +79,7 @@ def local_system(
         page_url=f"http://127.0.0.1:{ports['page']}",
         apis={name: f"http://127.0.0.1:{ports[name]}" for name in SERVICES},
         log=log,
+        topic_prefix=topic_prefix,
     )
     try:
         _until_ready(process, system, timeout_s)
