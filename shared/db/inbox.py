@@ -18,7 +18,7 @@ consumer name is given per topic followed, so (consumer, source, key) is enough.
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, select
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.statements import dialect_insert
@@ -56,6 +56,7 @@ def inbox_tables(metadata: MetaData) -> Inbox:
         Column("source", String(200), primary_key=True),
         Column("key", String(200), primary_key=True),
         Column("sequence", BigInteger(), nullable=False),
+        Column("previous", BigInteger(), nullable=False, comment="the mark before the last raise"),
         Column("applied_at", UTCDateTime(), nullable=False),
     )
     return Inbox(events=events, sequences=sequences)
@@ -89,43 +90,32 @@ async def claimed(
     return set(rows.scalars())
 
 
-async def lock_sequences(
-    session: AsyncSession, table: Table, *, consumer: str, keys: Collection[SourceKey]
+async def raise_marks(
+    session: AsyncSession, table: Table, *, consumer: str, highest: Mapping[SourceKey, int]
 ) -> dict[SourceKey, int]:
-    """The highest sequence ``consumer`` applied for each of ``keys`` (0 when none), locked until
-    the caller's transaction ends: a second consumer of the same keys (a rebalance that hands a
-    partition over mid-batch) waits for this one's outcome and then sees its marks."""
-    if not keys:
+    """Raise ``consumer``'s mark of each key to at least ``highest[key]`` and return each mark as
+    it was before: a key's events above it are new. One statement (an upsert that keeps the old
+    mark in ``previous``); its rows stay locked until the caller's transaction ends, so a second
+    consumer of the same keys (a rebalance that hands a partition over mid-batch) waits for this
+    one's outcome and then sees the raised marks."""
+    if not highest:
         return {}
     now = utc_now()
-    # Every row exists before it is locked, so a concurrent first claim of a key also waits.
-    await session.execute(
-        dialect_insert(session, table).on_conflict_do_nothing(),
-        [{"consumer": consumer, "source": s, "key": k, "sequence": 0, "applied_at": now} for s, k in keys],
-    )
-    rows = await session.execute(
-        select(table.c.source, table.c.key, table.c.sequence)
-        .where(table.c.consumer == consumer, table.c.key.in_({key for _, key in keys}))
-        .with_for_update()
-    )
-    return {(source, key): sequence for source, key, sequence in rows if (source, key) in keys}
-
-
-async def advance_sequences(
-    session: AsyncSession, table: Table, *, consumer: str, marks: Mapping[SourceKey, int]
-) -> None:
-    """Raise ``consumer``'s marks to ``marks`` (rows locked by :func:`lock_sequences`)."""
-    if not marks:
-        return
-    now = utc_now()
     statement = dialect_insert(session, table)
-    await session.execute(
+    stored, offered = table.c.sequence, statement.excluded.sequence
+    rows = await session.execute(
         statement.on_conflict_do_update(
             index_elements=[table.c.consumer, table.c.source, table.c.key],
-            set_={"sequence": statement.excluded.sequence, "applied_at": now},
-        ),
+            set_={
+                "previous": stored,
+                "sequence": case((stored < offered, offered), else_=stored),
+                "applied_at": now,
+            },
+        ).returning(table.c.source, table.c.key, table.c.previous),
         [
-            {"consumer": consumer, "source": s, "key": k, "sequence": sequence, "applied_at": now}
-            for (s, k), sequence in marks.items()
+            {"consumer": consumer, "source": s, "key": k, "sequence": n, "previous": 0, "applied_at": now}
+            # in one order, so two consumers of overlapping keys never wait for each other in a cycle
+            for (s, k), n in sorted(highest.items())
         ],
     )
+    return {(source, key): previous for source, key, previous in rows}

@@ -59,6 +59,7 @@ def dedupe_by_sequence() -> None:
         sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("sequence", sa.BigInteger(), nullable=False),
+        sa.Column("previous", sa.BigInteger(), nullable=False, comment="the mark before the last raise"),
         sa.Column("applied_at", UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("consumer", "source", "key", name=op.f("pk_applied_sequences")),
     )

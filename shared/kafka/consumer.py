@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.contracts.base import EventData
 from shared.contracts.topics import Topics
 from shared.db.failures import is_transient
-from shared.db.inbox import Inbox, SourceKey, advance_sequences, claim, claimed, lock_sequences
+from shared.db.inbox import Inbox, SourceKey, claim, claimed, raise_marks
 from shared.kafka.cloudevents import CloudEvent, MalformedEvent
 from shared.kafka.faults import described, fault_text
 from shared.kafka.producer import OutgoingRecord, send_all
@@ -165,17 +165,19 @@ class EventConsumer:
 
     async def _claim(self, session: AsyncSession, items: Sequence[_Decoded]) -> list[_Decoded]:
         """Record ``items`` as applied in ``session``'s transaction; returns those not applied
-        before, in order. A sequenced event is new when its sequence is above the highest applied
-        for its source and key; any other event when its id was never claimed."""
-        sequenced = [item for item in items if item.sequence is not None]
-        marks = await lock_sequences(
-            session, self._inbox.sequences, consumer=self.name, keys={item.source_key for item in sequenced}
-        )
+        before, in order. A sequenced event is new when its sequence is above the mark of its
+        source and key; any other event when its id was never claimed."""
+        highest: dict[SourceKey, int] = {}
+        for item in items:
+            if item.sequence is not None and item.sequence > highest.get(item.source_key, 0):
+                highest[item.source_key] = item.sequence
+        marks = await raise_marks(session, self._inbox.sequences, consumer=self.name, highest=highest)
         # A key seen for the first time may have events applied by id before its source
         # stamped sequences (a republish across an upgrade): those ids still count.
-        first_seen = [item.envelope.id for item in sequenced if marks[item.source_key] == 0]
+        first_seen = [
+            item.envelope.id for item in items if item.sequence is not None and marks[item.source_key] == 0
+        ]
         applied_by_id = await claimed(session, self._inbox.events, consumer=self.name, event_ids=first_seen)
-        advanced: dict[SourceKey, int] = {}
         ids = [item.envelope.id for item in items if item.sequence is None]
         new_ids = await claim(session, self._inbox.events, consumer=self.name, event_ids=ids)
         fresh = []
@@ -183,12 +185,9 @@ class EventConsumer:
             if item.sequence is None:
                 if item.envelope.id in new_ids:
                     fresh.append(item)
-            elif item.envelope.id in applied_by_id:
-                continue
-            elif item.sequence > advanced.get(item.source_key, marks[item.source_key]):
-                advanced[item.source_key] = item.sequence
+            elif item.sequence > marks[item.source_key] and item.envelope.id not in applied_by_id:
+                marks[item.source_key] = item.sequence  # a copy later in the batch is a duplicate
                 fresh.append(item)
-        await advance_sequences(session, self._inbox.sequences, consumer=self.name, marks=advanced)
         return fresh
 
     async def _apply_one(self, item: _Decoded, outcome: BatchOutcome) -> None:
