@@ -20,6 +20,7 @@ from shared.contracts.registry import UnknownEventType, event_class
 from shared.time import as_utc
 
 SPEC_VERSION = "1.0"
+SPEC_VERSION_BYTES = SPEC_VERSION.encode()
 CONTENT_TYPE = "application/json"
 REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time")
 SEQUENCE_DIGITS = 20
@@ -103,26 +104,29 @@ class CloudEvent:
         value: bytes | None,
         headers: Sequence[tuple[str, bytes]],
     ) -> "CloudEvent":
-        """Read a consumed record; raises :class:`MalformedEvent` for anything but a v1.0 event."""
-        attributes = {name: raw.decode("utf-8", "replace") for name, raw in headers}
-        missing = [name for name in REQUIRED_HEADERS if not attributes.get(name)]
+        """Read a consumed record; raises :class:`MalformedEvent` for anything but a v1.0 event.
+        Only the attributes it uses are decoded, each once."""
+        raw = dict(headers)
+        missing = [name for name in REQUIRED_HEADERS if not raw.get(name)]
         if missing:
             raise MalformedEvent(f"missing CloudEvents headers: {', '.join(missing)}")
-        if attributes["ce_specversion"] != SPEC_VERSION:
-            raise MalformedEvent(f"unsupported ce_specversion {attributes['ce_specversion']!r}")
+        if raw["ce_specversion"] != SPEC_VERSION_BYTES:
+            version = raw["ce_specversion"].decode("utf-8", "replace")
+            raise MalformedEvent(f"unsupported ce_specversion {version!r}")
         if key is None or value is None:
             raise MalformedEvent("record has no key or no body")
         try:
-            time = datetime.fromisoformat(attributes["ce_time"])
+            time = datetime.fromisoformat(raw["ce_time"].decode("utf-8", "replace"))
         except ValueError as error:
             raise MalformedEvent(f"unreadable record: {error}") from error
+        subject, sequence = raw.get("ce_subject"), raw.get("ce_sequence")
         return cls(
-            id=attributes["ce_id"],
-            type=attributes["ce_type"],
-            source=attributes["ce_source"],
-            subject=attributes.get("ce_subject"),
+            id=raw["ce_id"].decode("utf-8", "replace"),
+            type=raw["ce_type"].decode("utf-8", "replace"),
+            source=raw["ce_source"].decode("utf-8", "replace"),
+            subject=None if subject is None else subject.decode("utf-8", "replace"),
             time=time,
             key=key.decode("utf-8", "replace"),
             data=value,
-            sequence=attributes.get("ce_sequence"),
+            sequence=None if sequence is None else sequence.decode("utf-8", "replace"),
         )
