@@ -1,6 +1,7 @@
 """Interaction use cases: log, list, edit and delete conversations; each refreshes its contact.
 Each runs in one unit of work: the change and its event commit together. None depends on what a
-client read, so a write that loses a race on the contact is redone (``retry_on_conflict``)."""
+client read: writers of one contact queue on its row (locked when read), and a write that still
+loses a race on it (a database that cannot lock rows, SQLite) is redone (``retry_on_conflict``)."""
 
 from datetime import datetime
 from typing import Any
@@ -26,7 +27,7 @@ async def log_interaction(
 
     async def attempt() -> tuple[Contact, Interaction]:
         async with uow() as work:
-            contact = await ports.contact_of(work, owner_id, contact_id)
+            contact = await ports.contact_of(work, owner_id, contact_id, for_update=True)
             interaction = Interaction(
                 id=ports.new_id(),
                 owner_id=owner_id,
@@ -66,7 +67,7 @@ async def update_interaction(
     async def attempt() -> Interaction:
         async with uow() as work:
             interaction = await ports.interaction_of(work, owner_id, interaction_id)
-            contact = await ports.contact_of(work, owner_id, interaction.contact_id)
+            contact = await ports.contact_of(work, owner_id, interaction.contact_id, for_update=True)
             changed = interaction.edit(changes, now=now)
             if changed:
                 await work.interactions.save(interaction)
@@ -94,7 +95,7 @@ async def delete_interaction(
     async def attempt() -> None:
         async with uow() as work:
             interaction = await ports.interaction_of(work, owner_id, interaction_id)
-            contact = await ports.contact_of(work, owner_id, interaction.contact_id)
+            contact = await ports.contact_of(work, owner_id, interaction.contact_id, for_update=True)
             interaction.delete(now=now)
             await work.interactions.save(interaction)
             await _refresh_contact(work, contact, touched=None, now=now)

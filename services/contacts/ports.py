@@ -37,7 +37,11 @@ class Page(Generic[T]):
 
 
 class ContactRepository(Protocol):
-    async def get(self, *, owner_id: str, contact_id: str) -> Contact | None: ...
+    async def get(self, *, owner_id: str, contact_id: str, for_update: bool = False) -> Contact | None:
+        """The contact; ``for_update`` locks it until the unit of work ends, so concurrent
+        writers of one contact queue instead of refusing each other."""
+        ...
+
     async def add(self, contact: Contact) -> None: ...
     async def save(self, contact: Contact) -> None: ...
     async def by_import_keys(self, *, owner_id: str, keys: Sequence[str]) -> dict[str, Contact]: ...
@@ -93,8 +97,10 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-async def contact_of(work: UnitOfWork, owner_id: str, contact_id: str) -> Contact:
-    contact = await work.contacts.get(owner_id=owner_id, contact_id=contact_id)
+async def contact_of(
+    work: UnitOfWork, owner_id: str, contact_id: str, *, for_update: bool = False
+) -> Contact:
+    contact = await work.contacts.get(owner_id=owner_id, contact_id=contact_id, for_update=for_update)
     if contact is None:
         raise NotFound("contact")
     return contact

@@ -130,7 +130,7 @@ class FakeHabitsWork:
 
 
 class FakeContacts(Rows[Contact]):
-    async def get(self, *, owner_id: str, contact_id: str) -> Contact | None:
+    async def get(self, *, owner_id: str, contact_id: str, for_update: bool = False) -> Contact | None:
         return self.find(owner_id, contact_id)
 
     async def by_import_keys(self, *, owner_id: str, keys: Sequence[str]) -> dict[str, Contact]:

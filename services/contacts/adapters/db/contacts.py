@@ -37,16 +37,11 @@ class SqlContacts(Versioned):
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session, contacts)
 
-    async def get(self, *, owner_id: str, contact_id: str) -> Contact | None:
-        row = (
-            (
-                await self._session.execute(
-                    select(contacts).where(contacts.c.id == contact_id, contacts.c.owner_id == owner_id)
-                )
-            )
-            .mappings()
-            .first()
-        )
+    async def get(self, *, owner_id: str, contact_id: str, for_update: bool = False) -> Contact | None:
+        statement = select(contacts).where(contacts.c.id == contact_id, contacts.c.owner_id == owner_id)
+        if for_update:
+            statement = statement.with_for_update()
+        row = (await self._session.execute(statement)).mappings().first()
         return None if row is None else self._loaded(row)
 
     async def add(self, contact: Contact) -> None:
