@@ -15,10 +15,11 @@ A source's sequence is ordered per topic; every KeepWarm source publishes to one
 consumer name is given per topic followed, so (consumer, source, key) is enough.
 """
 
+import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, case, select
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, TextClause, case, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.statements import dialect_insert
@@ -90,6 +91,19 @@ async def claimed(
     return set(rows.scalars())
 
 
+@functools.cache
+def _raise_marks_on_postgresql(table: str) -> TextClause:
+    return text(
+        f"INSERT INTO {table} (consumer, source, key, sequence, previous, applied_at) "
+        "SELECT :consumer, source, key, sequence, 0, :now "
+        "FROM unnest(CAST(:sources AS varchar[]), CAST(:keys AS varchar[]), CAST(:sequences AS bigint[])) "
+        "WITH ORDINALITY AS marks(source, key, sequence, n) ORDER BY n "
+        f"ON CONFLICT (consumer, source, key) DO UPDATE SET previous = {table}.sequence, "
+        f"sequence = GREATEST({table}.sequence, excluded.sequence), applied_at = excluded.applied_at "
+        "RETURNING source, key, previous"
+    )
+
+
 async def raise_marks(
     session: AsyncSession, table: Table, *, consumer: str, highest: Mapping[SourceKey, int]
 ) -> dict[SourceKey, int]:
@@ -101,6 +115,21 @@ async def raise_marks(
     if not highest:
         return {}
     now = utc_now()
+    # in one order, so two consumers of overlapping keys never wait for each other in a cycle
+    ordered = sorted(highest.items())
+    if session.get_bind().dialect.name == "postgresql":
+        # three arrays, one statement: no per-row parameters to build
+        rows = await session.execute(
+            _raise_marks_on_postgresql(table.name),
+            {
+                "consumer": consumer,
+                "sources": [source for (source, _), _ in ordered],
+                "keys": [key for (_, key), _ in ordered],
+                "sequences": [sequence for _, sequence in ordered],
+                "now": now,
+            },
+        )
+        return {(source, key): previous for source, key, previous in rows}
     statement = dialect_insert(session, table)
     stored, offered = table.c.sequence, statement.excluded.sequence
     rows = await session.execute(
@@ -114,8 +143,7 @@ async def raise_marks(
         ).returning(table.c.source, table.c.key, table.c.previous),
         [
             {"consumer": consumer, "source": s, "key": k, "sequence": n, "previous": 0, "applied_at": now}
-            # in one order, so two consumers of overlapping keys never wait for each other in a cycle
-            for (s, k), n in sorted(highest.items())
+            for (s, k), n in ordered
         ],
     )
     return {(source, key): previous for source, key, previous in rows}

@@ -63,8 +63,10 @@ async def stored(engine: Any, table: Any) -> list[dict[str, Any]]:
         return [dict(row) for row in (await connection.execute(select(table))).mappings()]
 
 
-async def consumer(tmp_path: Any, handler: Any = backbone.bump) -> tuple[EventConsumer, DeadLetters, Any]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/c.db")
+async def consumer(
+    tmp_path: Any, handler: Any = backbone.bump, *, url: str | None = None
+) -> tuple[EventConsumer, DeadLetters, Any]:
+    engine = create_engine(url or f"sqlite+aiosqlite:///{tmp_path}/c.db")
     await backbone.create_schema(engine)
     dead = DeadLetters()
     return (
@@ -217,9 +219,9 @@ async def test_a_record_beyond_the_contracts_limits_is_dead_lettered_with_the_re
 
 
 async def test_a_sequenced_event_at_or_below_its_keys_mark_is_a_duplicate_whatever_its_id(
-    tmp_path: Any,
+    tmp_path: Any, database_url: str
 ) -> None:
-    subject, _, engine = await consumer(tmp_path)
+    subject, _, engine = await consumer(tmp_path, url=database_url)
     first, _ = record("ada", "c1", sequence=7)
     second, _ = record("ada", "c2", sequence=9)
     replayed, _ = record("ada", "c1-again", sequence=7)  # a new id, the same place in the order
@@ -236,8 +238,8 @@ async def test_a_sequenced_event_at_or_below_its_keys_mark_is_a_duplicate_whatev
     assert await stored(engine, backbone.inbox.events) == []  # one row per key, none per event
 
 
-async def test_marks_are_kept_per_source_and_per_key(tmp_path: Any) -> None:
-    subject, _, engine = await consumer(tmp_path)
+async def test_marks_are_kept_per_source_and_per_key(tmp_path: Any, database_url: str) -> None:
+    subject, _, engine = await consumer(tmp_path, url=database_url)
     ada, _ = record("ada", "c1", sequence=5)
     bob, _ = record("bob", "c1", sequence=2)
     elsewhere, _ = record("ada", "c2", sequence=1, source="/other")
