@@ -272,6 +272,9 @@ def assemble(
         table=outbox,
         producer_factory=lambda: create_producer(settings.kafka, client_id=f"keepwarm-{name}-relay"),
         publish_timeout_s=settings.kafka.publish_timeout_s,
+        # SQLite is the one-process embedded default: its writers wake the relay in-process, so
+        # the poll only catches a write from another process (within a second).
+        idle_interval_s=1.0 if engine.dialect.name == "sqlite" else 0.1,
     )
     app = create_app(
         title=f"KeepWarm {name}",

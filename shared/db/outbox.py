@@ -22,9 +22,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    event,
     text,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
 
 from shared.contracts.base import EventData
 from shared.db.types import UTCDateTime
@@ -97,6 +99,8 @@ async def stage_all(
             ),
             {"namespace": WRITER_LOCK_NAMESPACE, "lock_ids": lock_ids, "channel": WRITTEN_CHANNEL},
         )
+    # whoever commits this transaction (a unit of work, a consumer's batch) wakes the relay here
+    session.sync_session.info.setdefault(_STAGED, set()).add(table)
     await session.execute(
         table.insert(),
         [
@@ -134,10 +138,23 @@ def envelope_of(row: dict[str, object]) -> CloudEvent:
 
 # --- waking the relay ---------------------------------------------------------------------------
 # A committed write wakes the relay at once instead of waiting for its next poll: in the writer's
-# own process through an asyncio event (``keepwarm up``, the ``all`` role), and on PostgreSQL from
-# any process through LISTEN/NOTIFY (:class:`WriteListener`). The poll remains as a safety net.
+# own process through an asyncio event set when a session that staged events commits (``keepwarm
+# up``, the ``all`` role), and on PostgreSQL from any process through LISTEN/NOTIFY
+# (:class:`WriteListener`). The poll remains as a safety net.
 
 _written: dict[tuple[int, int], asyncio.Event] = {}
+_STAGED = "keepwarm.outbox_staged"
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_after_commit(session: Session) -> None:
+    for table in session.info.pop(_STAGED, ()):
+        outbox_written(table)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_STAGED, None)
 
 
 def _signal(table: Table) -> asyncio.Event:

@@ -13,7 +13,7 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.contracts.base import EventData
-from shared.db.outbox import outbox_written, stage_all
+from shared.db.outbox import stage_all
 
 
 class SessionUnitOfWork:
@@ -42,7 +42,6 @@ class SessionUnitOfWork:
 
     def _start(self, session: AsyncSession) -> None:
         self._session = session
-        self._staged = False
         self.bind(session)
 
     async def __aenter__(self) -> Self:
@@ -71,11 +70,7 @@ class SessionUnitOfWork:
             events=[self.event_of(change) for change in changes],
             source=self._source,
         )
-        self._staged = self._staged or bool(changes)
 
     async def commit(self) -> None:
         if self._owned:
             await self._session.commit()
-            if self._staged:
-                outbox_written(self._outbox)
-                self._staged = False

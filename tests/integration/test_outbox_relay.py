@@ -6,6 +6,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -146,10 +147,12 @@ class NotesWork(SessionUnitOfWork):
         return event
 
 
+@pytest.mark.parametrize("writer", ["unit of work", "plain session"])
 async def test_a_committed_write_wakes_the_idle_relay_in_its_process_at_once(
-    sqlite_url: str, kafka_settings: KafkaSettings, topics: Topics
+    sqlite_url: str, kafka_settings: KafkaSettings, topics: Topics, writer: str
 ) -> None:
-    """The relay polls every 30 s here; the write reaches the topic before the reader's 10 s run out."""
+    """The relay polls every 30 s here; the write reaches the topic before the reader's 10 s run
+    out, whether a unit of work commits it or a plain session does (as a consumer's batch)."""
     engine = create_engine(sqlite_url)
     await backbone.create_schema(engine)
     relay = OutboxRelay(
@@ -157,17 +160,20 @@ async def test_a_committed_write_wakes_the_idle_relay_in_its_process_at_once(
         table=backbone.outbox,
         producer_factory=lambda: create_producer(kafka_settings, client_id="test-relay"),
         idle_interval_s=30,
+        listening_interval_s=30,
     )
     stop = asyncio.Event()
     running = asyncio.create_task(relay.run(stop))
     await asyncio.sleep(1)  # the relay found nothing and waits
     owner = f"owner-{uuid.uuid4().hex[:8]}"
-    work = NotesWork(
-        session_factory(engine), outbox=backbone.outbox, topic=topics.contacts, source=backbone.SOURCE
-    )
-    async with work:
-        await work.publish(backbone.contact_added(owner_id=owner, contact_id="note-1"))
-        await work.commit()
+    sessions = session_factory(engine)
+    if writer == "unit of work":
+        work = NotesWork(sessions, outbox=backbone.outbox, topic=topics.contacts, source=backbone.SOURCE)
+        async with work:
+            await work.publish(backbone.contact_added(owner_id=owner, contact_id="note-1"))
+            await work.commit()
+    else:
+        await backbone.write_note(sessions, topic=topics.contacts, owner_id=owner, note_id="note-1")
     [record] = await read_topic(kafka_settings.bootstrap_servers, topics.contacts, count=1, timeout_s=10)
     stop.set()
     await asyncio.wait_for(running, 10)
