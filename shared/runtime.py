@@ -99,8 +99,10 @@ class ServiceRuntime:
             batch_handler=batch_handler,
             dead_letter_producer=dead_letters,
         )
-        # Deployments that share a cluster under topic prefixes keep their consumer groups apart too.
-        group_id = f"{self.settings.kafka.topic_prefix}keepwarm-{self.name}"
+        # A group per followed topic: a member joining or leaving one subscription never stalls
+        # another with a rebalance (one group over different topics would revoke them all).
+        # Deployments that share a cluster under topic prefixes keep their groups apart too.
+        group_id = f"{self.settings.kafka.topic_prefix}keepwarm-{name}"
         subscribe(
             self.broker,
             consumer,

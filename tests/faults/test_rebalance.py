@@ -88,13 +88,19 @@ async def test_the_offsets_are_committed_after_every_applied_batch(
             async with asyncio.timeout(10):
                 while True:
                     committed = await admin.list_consumer_group_offsets(
-                        f"{settings.topic_prefix}keepwarm-notifier"
+                        f"{settings.topic_prefix}keepwarm-notifier.habits"
                     )
                     mine = sum(meta.offset for tp, meta in committed.items() if tp.topic == topic)
                     if mine == start + 50:
                         break
                     await asyncio.sleep(0.1)
+        groups = {group for group, _ in await admin.list_consumer_groups()}
     finally:
         await admin.close()
         stop.set()
         await asyncio.wait_for(running, 60)
+    # one group per followed topic, so a rebalance of one never stalls the other
+    assert {group for group in groups if group.startswith(settings.topic_prefix)} == {
+        f"{settings.topic_prefix}keepwarm-notifier.habits",
+        f"{settings.topic_prefix}keepwarm-notifier.contacts",
+    }
