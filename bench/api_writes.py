@@ -14,19 +14,15 @@ import argparse
 import asyncio
 import platform
 import statistics
-import tempfile
 import time
 from collections import Counter
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 
-from bench.write_to_projection import UNLIMITED, databases
+from bench.system import whole_system
 from shared.auth import DEVELOPMENT_SECRET, mint_token
-from shared.localinfra.kafka import LocalKafka
-from shared.localinfra.system import RunningSystem, local_system
+from shared.localinfra.system import RunningSystem
 
 GOAL_P99_MS = 50.0
 
@@ -101,19 +97,7 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="postgresql")
     args = parser.parse_args()
     rates = [float(rate) for rate in args.rates.split(",")]
-    with tempfile.TemporaryDirectory(prefix="keepwarm-bench-") as home, ExitStack() as stack:
-        urls = stack.enter_context(databases(args.database, Path(home)))
-        broker = LocalKafka.ephemeral(Path(home) / "kafka")
-        broker.start()
-        stack.callback(broker.stop)
-        system = stack.enter_context(
-            local_system(
-                bootstrap_servers=broker.bootstrap_servers,
-                home=Path(home),
-                extra_env=UNLIMITED,
-                database_urls=urls,
-            )
-        )
+    with whole_system(args.database) as (system, _, _):
         lines = asyncio.run(measure(system, rates, args.seconds))
     print(f"Machine: {platform.machine()}, CPython {platform.python_version()}; {args.database}")
     print("| writes to | rate | writes | p50 ms | p99 ms | other answers |")

@@ -1,9 +1,11 @@
 """Notifier throughput beside raw aiokafka consume throughput, on one broker, in one run.
 
-The notifier consumes habit check-ins into PostgreSQL: inbox, projection, streak recompute and
+The notifier consumes habit check-ins into PostgreSQL: dedupe, projection, streak recompute and
 announcements through its outbox, one transaction per batch. The raw consumer only reads.
 
-Two scenarios, one after the other on the same database:
+Two scenarios, one after the other on the same database, then the floor of any consumer (decode,
+dedupe, commit, apply nothing) through FastStream and through a bare aiokafka loop, and the same
+floor for events without a sequence (dedupe by event id):
 
 - **history**: ``--history`` check-ins spread over the last 90 days of ``--habits`` habits arrive in
   date order (a replay, or a new notifier catching up): every batch reaches back into closed

@@ -21,28 +21,21 @@ import argparse
 import asyncio
 import platform
 import statistics
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaConsumer
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
+from bench.system import whole_system
 from services.notifier.adapters import db as notifier_db
 from shared.auth import DEVELOPMENT_SECRET, mint_token
 from shared.contracts.topics import Topics
 from shared.db.engine import create_engine
-from shared.localinfra.kafka import LocalKafka
-from shared.localinfra.system import SERVICES, RunningSystem, local_system
-from tests.infrastructure import postgres_server
+from shared.localinfra.system import RunningSystem
 
-UNLIMITED = {f"KEEPWARM_RATE_{name}": "1000000/minute" for name in ("WRITES", "PER_CLIENT")}
 PROBE_INTERVAL_S = 0.002
 
 
@@ -145,27 +138,6 @@ async def run(system: RunningSystem, notifier_url: str, rate: float, seconds: fl
         await watching
 
 
-@contextmanager
-def databases(kind: str, home: Path) -> Iterator[dict[str, str]]:
-    if kind == "sqlite":
-        yield {name: f"sqlite+aiosqlite:///{home / name}.db" for name in SERVICES}
-        return
-    with postgres_server() as admin:
-
-        async def create() -> dict[str, str]:
-            engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-            urls = {}
-            async with engine.connect() as connection:
-                for name in SERVICES:
-                    database = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-                    await connection.execute(text(f'CREATE DATABASE "{database}"'))
-                    urls[name] = make_url(admin).set(database=database).render_as_string(hide_password=False)
-            await engine.dispose()
-            return urls
-
-        yield asyncio.run(create())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -174,21 +146,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="keepwarm-bench-") as home, ExitStack() as stack:
-        urls = stack.enter_context(databases(args.database, Path(home)))
-        broker = LocalKafka.ephemeral(Path(home) / "kafka")
-        broker.start()
-        stack.callback(broker.stop)
-        system = stack.enter_context(
-            local_system(
-                bootstrap_servers=broker.bootstrap_servers,
-                home=Path(home),
-                extra_env=UNLIMITED,
-                database_urls=urls,
-            )
-        )
+    with whole_system(args.database) as (system, urls, bootstrap_servers):
         outcomes = asyncio.run(run(system, urls["notifier"], args.rate, args.seconds))
-        relayed, claimed = asyncio.run(stamps(system, broker.bootstrap_servers, urls["notifier"]))
+        relayed, claimed = asyncio.run(stamps(system, bootstrap_servers, urls["notifier"]))
     found = [outcome for outcome in outcomes if outcome is not None]
     traced = [w for w in found if w.owner in relayed and w.owner in claimed]
     rows = {

@@ -24,7 +24,9 @@ from tests.integration import backbone
 from tests.kafka_io import header, read_topic
 
 
-def relay_for(engine: AsyncEngine, settings: KafkaSettings, batch_size: int = 500) -> OutboxRelay:
+def relay_for(
+    engine: AsyncEngine, settings: KafkaSettings, batch_size: int = 500, *, polls_every_s: float = 0.1
+) -> OutboxRelay:
     return OutboxRelay(
         engine=engine,
         table=backbone.outbox,
@@ -32,6 +34,8 @@ def relay_for(engine: AsyncEngine, settings: KafkaSettings, batch_size: int = 50
         publish_timeout_s=5,
         max_backoff_s=0.5,
         batch_size=batch_size,
+        idle_interval_s=polls_every_s,
+        listening_interval_s=max(polls_every_s, 5.0),
     )
 
 
@@ -155,13 +159,7 @@ async def test_a_committed_write_wakes_the_idle_relay_in_its_process_at_once(
     out, whether a unit of work commits it or a plain session does (as a consumer's batch)."""
     engine = create_engine(sqlite_url)
     await backbone.create_schema(engine)
-    relay = OutboxRelay(
-        engine=engine,
-        table=backbone.outbox,
-        producer_factory=lambda: create_producer(kafka_settings, client_id="test-relay"),
-        idle_interval_s=30,
-        listening_interval_s=30,
-    )
+    relay = relay_for(engine, kafka_settings, polls_every_s=30)
     stop = asyncio.Event()
     running = asyncio.create_task(relay.run(stop))
     await asyncio.sleep(1)  # the relay found nothing and waits
@@ -189,13 +187,7 @@ async def test_a_write_committed_by_another_process_wakes_the_idle_relay_through
     connection was cut."""
     engine, writer = create_engine(postgres_url), create_engine(postgres_url)
     await backbone.create_schema(engine)
-    relay = OutboxRelay(
-        engine=engine,
-        table=backbone.outbox,
-        producer_factory=lambda: create_producer(kafka_settings, client_id="test-relay"),
-        idle_interval_s=30,
-        listening_interval_s=30,
-    )
+    relay = relay_for(engine, kafka_settings, polls_every_s=30)
     stop = asyncio.Event()
     running = asyncio.create_task(relay.run(stop))
     await asyncio.sleep(1)  # the relay found nothing and waits

@@ -1,0 +1,59 @@
+"""The whole system as ``keepwarm up`` runs it, for benchmarks: its own Kafka, and SQLite files or
+PostgreSQL databases, with request limits lifted (the benchmarks are the only clients)."""
+
+import asyncio
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from shared.db.engine import create_engine
+from shared.localinfra.kafka import LocalKafka
+from shared.localinfra.system import SERVICES, RunningSystem, local_system
+from tests.infrastructure import postgres_server
+
+UNLIMITED = {f"KEEPWARM_RATE_{name}": "1000000/minute" for name in ("WRITES", "PER_CLIENT")}
+
+
+@contextmanager
+def databases(kind: str, home: Path) -> Iterator[dict[str, str]]:
+    if kind == "sqlite":
+        yield {name: f"sqlite+aiosqlite:///{home / name}.db" for name in SERVICES}
+        return
+    with postgres_server() as admin:
+
+        async def create() -> dict[str, str]:
+            engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+            urls = {}
+            async with engine.connect() as connection:
+                for name in SERVICES:
+                    database = f"bench_{name}_{uuid.uuid4().hex[:8]}"
+                    await connection.execute(text(f'CREATE DATABASE "{database}"'))
+                    urls[name] = make_url(admin).set(database=database).render_as_string(hide_password=False)
+            await engine.dispose()
+            return urls
+
+        yield asyncio.run(create())
+
+
+@contextmanager
+def whole_system(database: str) -> Iterator[tuple[RunningSystem, dict[str, str], str]]:
+    """The running system, each service's database URL, and the broker's bootstrap servers."""
+    with tempfile.TemporaryDirectory(prefix="keepwarm-bench-") as home, ExitStack() as stack:
+        urls = stack.enter_context(databases(database, Path(home)))
+        broker = LocalKafka.ephemeral(Path(home) / "kafka")
+        broker.start()
+        stack.callback(broker.stop)
+        system = stack.enter_context(
+            local_system(
+                bootstrap_servers=broker.bootstrap_servers,
+                home=Path(home),
+                extra_env=UNLIMITED,
+                database_urls=urls,
+            )
+        )
+        yield system, urls, broker.bootstrap_servers
