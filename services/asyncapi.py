@@ -1,22 +1,154 @@
-"""An AsyncAPI document per service, generated from its FastStream broker and committed
-(``shared/contracts/asyncapi``); a test fails when the committed copy is stale."""
+"""An AsyncAPI 3.0 document per service, built from the event registry and what the service
+publishes and follows, and committed (``shared/contracts/asyncapi``); a test fails when the
+committed copy is stale, and another reads each with the reference AsyncAPI parser.
+
+Each message is one CloudEvents type: its payload is the event's data (the same JSON Schema as
+``shared/contracts/schemas``), its headers the CloudEvents attributes in Kafka binary mode, its
+Kafka key the owner (student) id.
+"""
 
 from pathlib import Path
 from typing import Any
 
-from faststream.specification import AsyncAPI
+from pydantic.json_schema import models_json_schema
 
 from services.catalog import SERVICES
+from shared.contracts.base import EventData
 from shared.contracts.export import CONTRACTS_DIR, render
+from shared.contracts.registry import EVENT_TYPES, types_on
+from shared.contracts.topics import Stream, Topics
+from shared.kafka.cloudevents import CONTENT_TYPE, SEQUENCE_DIGITS, SPEC_VERSION
+from shared.runtime import ServiceRuntime
 
 ASYNCAPI_DIR = CONTRACTS_DIR / "asyncapi"
+KAFKA_BINDING = "0.5.0"
+SCHEMA_REF = "#/components/schemas/{model}"
+
+
+def headers(event_type: str) -> dict[str, Any]:
+    """The CloudEvents attributes of ``event_type`` as Kafka headers (binary content mode)."""
+    return {
+        "type": "object",
+        "description": "CloudEvents 1.0 attributes, Kafka protocol binding, binary content mode.",
+        "required": ["ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type"],
+        "properties": {
+            "ce_specversion": {"const": SPEC_VERSION},
+            "ce_id": {"type": "string", "minLength": 1, "description": "Unique per source."},
+            "ce_source": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The service, e.g. /keepwarm/contacts.",
+            },
+            "ce_type": {"const": event_type},
+            "ce_time": {"type": "string", "format": "date-time", "description": "When it was recorded."},
+            "ce_subject": {"type": "string", "description": "The id of the entity the event is about."},
+            "ce_sequence": {
+                "type": "string",
+                "pattern": f"^[0-9]{{{SEQUENCE_DIGITS}}}$",
+                "description": (
+                    "CloudEvents sequence extension: rises with each event of a source, in commit "
+                    "order per key. Consumers drop an event at or below the last one they applied "
+                    "for its source and key."
+                ),
+            },
+            "content-type": {"const": CONTENT_TYPE},
+        },
+    }
+
+
+def messages_and_schemas() -> tuple[dict[str, Any], dict[str, Any]]:
+    """One message per event type, and the payload schemas they refer to."""
+    models = list(EVENT_TYPES.values())
+    found, definitions = models_json_schema(
+        [(model, "serialization") for model in models], ref_template=SCHEMA_REF
+    )
+    schemas: dict[str, Any] = dict(definitions.get("$defs", {}))
+    messages = {}
+    for model in models:
+        payload = found[(model, "serialization")]
+        messages[model.event_type] = {
+            "name": model.event_type,
+            "title": model.__name__,
+            "summary": (model.__doc__ or model.__name__).strip().splitlines()[0],
+            "contentType": CONTENT_TYPE,
+            "headers": headers(model.event_type),
+            "payload": payload,
+            "bindings": {
+                "kafka": {
+                    "key": {"type": "string", "description": "The owner (student) id."},
+                    "bindingVersion": KAFKA_BINDING,
+                }
+            },
+        }
+    return messages, schemas
+
+
+def _channel(topic: str, stream: Stream) -> dict[str, Any]:
+    events: tuple[type[EventData], ...] = types_on(stream)
+    return {
+        "address": topic,
+        "description": f"The {stream.value} stream: CloudEvents in binary mode, keyed by owner id.",
+        "messages": {
+            model.event_type: {"$ref": f"#/components/messages/{model.event_type}"} for model in events
+        },
+        "bindings": {"kafka": {"topic": topic, "bindingVersion": KAFKA_BINDING}},
+    }
+
+
+def document_of(runtime: ServiceRuntime) -> dict[str, Any]:
+    topics = Topics()  # the default names: a deployment's prefix is its own business
+    stream_of = {topics.of(stream): stream for stream in Stream}
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+
+    def operation(action: str, topic: str, description: str) -> dict[str, Any]:
+        channels.setdefault(topic, _channel(topic, stream_of[topic]))
+        return {
+            "action": action,
+            "description": description,
+            "channel": {"$ref": f"#/channels/{topic}"},
+            "messages": [
+                {"$ref": f"#/channels/{topic}/messages/{name}"} for name in channels[topic]["messages"]
+            ],
+        }
+
+    if runtime.publishes is not None:
+        topic = topics.of(runtime.publishes)
+        operations[f"publish.{runtime.publishes.value}"] = operation(
+            "send", topic, f"What {runtime.name} publishes, through its outbox relay."
+        )
+    for follower in runtime.follows:
+        operations[follower.name] = operation("receive", topics.of(follower.stream), follower.description)
+    messages, schemas = messages_and_schemas()
+    used = {
+        ref["$ref"].rsplit("/", 1)[1] for channel in channels.values() for ref in channel["messages"].values()
+    }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": f"KeepWarm {runtime.name}",
+            "version": "1.0.0",
+            "description": (
+                "Events as CloudEvents 1.0 in Kafka binary mode: attributes in ce_* headers, the "
+                "event's data as the JSON body, the owner (student) id as the key. Types are "
+                "versioned (.v1); within a version fields are only added."
+            ),
+        },
+        "defaultContentType": CONTENT_TYPE,
+        "servers": {
+            "development": {"host": "127.0.0.1:9092", "protocol": "kafka", "description": "keepwarm up"}
+        },
+        "channels": channels,
+        "operations": operations,
+        "components": {
+            "messages": {name: message for name, message in messages.items() if name in used},
+            "schemas": schemas,
+        },
+    }
 
 
 def document(name: str) -> dict[str, Any]:
-    runtime = SERVICES[name]()
-    spec = AsyncAPI(runtime.broker, title=f"KeepWarm {name}", version="1.0.0")
-    jsonable: dict[str, Any] = spec.to_specification().to_jsonable()
-    return jsonable
+    return document_of(SERVICES[name]())
 
 
 def asyncapi_files() -> dict[Path, str]:

@@ -19,12 +19,11 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared import logs
-from shared.contracts.registry import types_on
 from shared.contracts.topics import Stream, Topics
 from shared.db.inbox import Inbox
 from shared.db.migrations import upgrade
 from shared.http import create_app, database_check
-from shared.kafka.broker import create_broker, declare_published, subscribe
+from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.consumer import BatchHandler, EventConsumer, Handler
 from shared.kafka.producer import LazyProducer, create_producer
 from shared.kafka.provisioning import provision
@@ -60,6 +59,13 @@ class PeriodicJob:
                 await asyncio.wait_for(stop.wait(), timeout=self.interval_s)
 
 
+@dataclass(frozen=True)
+class Following:
+    name: str
+    stream: Stream
+    description: str
+
+
 @dataclass
 class ServiceRuntime:
     """Everything a service's composition root built; nothing is started until :meth:`run`."""
@@ -77,19 +83,26 @@ class ServiceRuntime:
     topics: set[str] = field(default_factory=set)
     """Every topic the service publishes to, follows or dead-letters into: created at start."""
 
+    publishes: Stream | None = None
+    """The stream the service's outbox relay publishes to."""
+    follows: list["Following"] = field(default_factory=list)
+    """What the service consumes, for its AsyncAPI document."""
+
     def consume(
         self,
         *,
         name: str,
-        topic: str,
+        stream: Stream,
         sessions: async_sessionmaker[AsyncSession],
         inbox: Inbox,
         handler: Handler | None = None,
         batch_handler: BatchHandler | None = None,
         description: str,
     ) -> None:
-        """Follow ``topic`` in this service's consumer group: batches through an
+        """Follow ``stream`` in a consumer group of its own (``keepwarm-<name>``): batches through an
         :class:`EventConsumer` with the service's inbox, and a dead-letter producer of its own."""
+        topic = self.settings.kafka.topics.of(stream)
+        self.follows.append(Following(name=name, stream=stream, description=description))
         dead_letters = LazyProducer(self.settings.kafka, client_id=f"keepwarm-{self.name}-dead-letters")
         consumer = EventConsumer(
             name=name,
@@ -262,13 +275,6 @@ def assemble(
 ) -> ServiceRuntime:
     """Build a service's HTTP app, broker and relay around its engine (wires nothing global)."""
     broker = create_broker(settings.kafka, client_id=f"keepwarm-{name}")
-    if publishes is not None:
-        declare_published(
-            broker,
-            topic=settings.kafka.topics.of(publishes),
-            events=types_on(publishes),
-            description=f"The {publishes.value} stream: CloudEvents in binary mode, keyed by owner id.",
-        )
     relay = OutboxRelay(
         engine=engine,
         table=outbox,
@@ -299,4 +305,5 @@ def assemble(
         migrations=migrations,
         jobs=jobs,
         topics={settings.kafka.topics.of(publishes)} if publishes is not None else set(),
+        publishes=publishes,
     )

@@ -14,9 +14,6 @@ EXDATE, expanded as floating times) are placed in its zone by ``zoneinfo`` and c
 
 import io
 import json
-import os
-import shutil
-import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,6 +24,8 @@ import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
 from dateutil import rrule as dateutil_rrule  # type: ignore[import-untyped]
 from dateutil import tz as dateutil_tz
+
+from tests.node_tools import run_node
 
 ICALJS = Path(__file__).parent / "icaljs"
 HORIZON = timedelta(days=800)
@@ -77,24 +76,12 @@ def oracle(calendar: Any, first: datetime, last: datetime) -> Occurrences:
 
 
 def read_with_icaljs(text: str, first: datetime, last: datetime) -> Occurrences:
-    node = shutil.which("node")
-    assert node, "Node.js is needed to read feeds with ical.js (apt-get install nodejs)"
-    if not (ICALJS / "node_modules" / "ical.js").exists():
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to install ical.js (apt-get install npm)"
-        subprocess.run([npm, "ci", "--silent", "--no-audit", "--no-fund"], cwd=ICALJS, check=True)
-    out = subprocess.run(
-        [node, str(ICALJS / "occurrences.mjs"), first.isoformat(), last.isoformat()],
-        input=text.encode(),
-        capture_output=True,
-        check=False,
-        env={**os.environ, "TZ": "UTC"},
-        timeout=60,
+    out = run_node(
+        ICALJS, "occurrences.mjs", first.isoformat(), last.isoformat(), stdin=text.encode(), what="ical.js"
     )
-    assert out.returncode == 0, f"ical.js cannot read the feed: {out.stderr.decode()[-2000:]}"
     return {
         event["uid"]: [datetime.fromisoformat(moment) for moment in event["occurrences"]]
-        for event in json.loads(out.stdout)
+        for event in json.loads(out)
     }
 
 

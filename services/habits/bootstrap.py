@@ -54,7 +54,7 @@ def bootstrap(
     )
     runtime.consume(
         name="habits.interactions",
-        topic=topics.contacts,
+        stream=Stream.CONTACTS,
         sessions=sessions,
         inbox=db.inbox,
         handler=interaction_handler(uow=uow, clock=clock),
@@ -62,7 +62,7 @@ def bootstrap(
     )
     runtime.consume(
         name="habits.preferences",
-        topic=topics.notifier,
+        stream=Stream.NOTIFIER,
         sessions=sessions,
         inbox=db.inbox,
         handler=preferences_handler(uow=uow, clock=clock),

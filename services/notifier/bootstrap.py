@@ -160,10 +160,9 @@ def _follow_streams(
     clock: Callable[[], datetime],
 ) -> None:
     """The notifier's consumers: the habits stream and the contacts stream."""
-    topics = runtime.settings.kafka.topics
     runtime.consume(
         name="notifier.habits",
-        topic=topics.habits,
+        stream=Stream.HABITS,
         sessions=sessions,
         inbox=db.inbox,
         batch_handler=habit_events(uow=uow, clock=clock),
@@ -171,7 +170,7 @@ def _follow_streams(
     )
     runtime.consume(
         name="notifier.contacts",
-        topic=topics.contacts,
+        stream=Stream.CONTACTS,
         sessions=sessions,
         inbox=db.inbox,
         batch_handler=contact_events(uow=uow, clock=clock),

@@ -1,14 +1,12 @@
-"""The FastStream broker of a service, the subscriber that feeds an :class:`EventConsumer`, and
-the declarations that put a service's published stream into its AsyncAPI document."""
+"""The FastStream broker of a service, and the subscriber that feeds an :class:`EventConsumer`."""
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Union
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
-from shared.contracts.base import EventData
 from shared.kafka.consumer import EventConsumer, as_records
 from shared.settings import KafkaSettings
 
@@ -71,15 +69,3 @@ def subscribe(
         title=f"{consumer.name}:{topic}",
         description=description,
     )(consume_batch)
-
-
-def declare_published(
-    broker: KafkaBroker,
-    *,
-    topic: str,
-    events: Sequence[type[EventData]],
-    description: str,
-) -> None:
-    """Document what a service publishes (through its outbox relay) in its AsyncAPI schema."""
-    schema: Any = Union[tuple(events)]  # noqa: UP007 - a runtime union of the payload models
-    broker.publisher(topic, title=f"{topic}:publish", description=description, schema=schema)
