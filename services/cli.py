@@ -15,7 +15,7 @@ from services.asyncapi import asyncapi_files
 from services.catalog import SERVICES, SETTINGS
 from services.openapi import openapi_files
 from shared.auth import AuthSettings, local_secret, mint_token
-from shared.contracts.export import schema_files, write_changed
+from shared.contracts.export import released_files, schema_files, write_changed
 from shared.localinfra.kafka import KafkaNotReady, LocalKafka, fetch
 from shared.localinfra.postgres import LocalPostgres
 from shared.localinfra.processes import answers
@@ -94,8 +94,9 @@ def contract_files() -> dict[Path, str]:
 
 @contracts_cli.command("export")
 def contracts_export() -> None:
-    """Rewrite the JSON Schemas, AsyncAPI and OpenAPI documents after an intended contract change."""
-    for path in write_changed(contract_files()):
+    """Rewrite the JSON Schemas, AsyncAPI and OpenAPI documents after an intended contract change
+    (and keep the first schema of a new event type in shared/contracts/released)."""
+    for path in write_changed({**contract_files(), **released_files()}):
         typer.echo(f"updated {path}")
 
 

@@ -12,6 +12,7 @@ from shared.contracts.registry import EVENT_TYPES
 
 CONTRACTS_DIR = Path(__file__).parent
 SCHEMAS_DIR = CONTRACTS_DIR / "schemas"
+RELEASED_DIR = CONTRACTS_DIR / "released"
 
 
 def event_schemas() -> dict[str, dict[str, Any]]:
@@ -31,6 +32,16 @@ def render(document: dict[str, Any]) -> str:
 
 def schema_files() -> dict[Path, str]:
     return {SCHEMAS_DIR / name: render(schema) for name, schema in event_schemas().items()}
+
+
+def released_files() -> dict[Path, str]:
+    """The first published schema of each event type not released yet (``shared.contracts.evolution``):
+    a released schema is never rewritten."""
+    return {
+        RELEASED_DIR / name: render(schema)
+        for name, schema in event_schemas().items()
+        if not (RELEASED_DIR / name).exists()
+    }
 
 
 def write_changed(files: dict[Path, str]) -> list[Path]:
