@@ -9,7 +9,7 @@ from shared.contracts.registry import EVENT_TYPES
 from shared.kafka.cloudevents import REQUIRED_HEADERS
 from tests.node_tools import run_node
 
-READERS = Path(__file__).parent.parent / "asyncapi"
+READERS = Path(__file__).parent.parent / "contract_readers"
 
 
 def test_the_reference_asyncapi_parser_reads_every_message_with_its_payload_and_headers() -> None:
