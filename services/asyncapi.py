@@ -56,6 +56,54 @@ def headers(event_type: str) -> dict[str, Any]:
     }
 
 
+DEAD_LETTER = "dead-letter"
+
+
+def dead_letter_message() -> dict[str, Any]:
+    """A record a consumer could not apply, copied to ``<topic>.dlq`` with the reason."""
+    text = {"type": "string"}
+    return {
+        "name": DEAD_LETTER,
+        "title": "DeadLetter",
+        "summary": "A record a consumer could not apply: the original key, body and headers, and why.",
+        "description": (
+            "The body and key are the original record's, byte for byte (possibly not a valid "
+            "event: that may be why it is here). The original ce_* headers are kept; dlq_* "
+            "headers say what failed, naming fields at fault, never their values."
+        ),
+        "headers": {
+            "type": "object",
+            "required": [
+                "dlq_error_type",
+                "dlq_error",
+                "dlq_consumer",
+                "dlq_original_topic",
+                "dlq_original_partition",
+                "dlq_original_offset",
+                "dlq_attempts",
+                "dlq_failed_at",
+            ],
+            "properties": {
+                "dlq_error_type": {**text, "description": "The kind of failure, e.g. MalformedEvent."},
+                "dlq_error": {**text, "maxLength": 2000, "description": "What failed, without values."},
+                "dlq_consumer": {**text, "description": "The consumer, e.g. notifier.contacts."},
+                "dlq_original_topic": text,
+                "dlq_original_partition": {**text, "pattern": "^[0-9]+$"},
+                "dlq_original_offset": {**text, "pattern": "^[0-9]+$"},
+                "dlq_attempts": {**text, "pattern": "^[0-9]+$"},
+                "dlq_failed_at": {**text, "format": "date-time"},
+            },
+        },
+        "payload": {"description": "The original record's body, as it was."},
+        "bindings": {
+            "kafka": {
+                "key": {"type": "string", "description": "The original record's key."},
+                "bindingVersion": KAFKA_BINDING,
+            }
+        },
+    }
+
+
 def messages_and_schemas() -> tuple[dict[str, Any], dict[str, Any]]:
     """One message per event type, and the payload schemas they refer to."""
     models = list(EVENT_TYPES.values())
@@ -80,7 +128,18 @@ def messages_and_schemas() -> tuple[dict[str, Any], dict[str, Any]]:
                 }
             },
         }
+    messages[DEAD_LETTER] = dead_letter_message()
     return messages, schemas
+
+
+def _dead_letter_channel(topic: str) -> dict[str, Any]:
+    address = Topics.dead_letter(topic)
+    return {
+        "address": address,
+        "description": f"What a consumer of {topic} could not apply, with the reason.",
+        "messages": {DEAD_LETTER: {"$ref": f"#/components/messages/{DEAD_LETTER}"}},
+        "bindings": {"kafka": {"topic": address, "bindingVersion": KAFKA_BINDING}},
+    }
 
 
 def _channel(topic: str, stream: Stream) -> dict[str, Any]:
@@ -118,7 +177,16 @@ def document_of(runtime: ServiceRuntime) -> dict[str, Any]:
             "send", topic, f"What {runtime.name} publishes, through its outbox relay."
         )
     for follower in runtime.follows:
-        operations[follower.name] = operation("receive", topics.of(follower.stream), follower.description)
+        topic = topics.of(follower.stream)
+        operations[follower.name] = operation("receive", topic, follower.description)
+        dead = Topics.dead_letter(topic)
+        channels[dead] = _dead_letter_channel(topic)
+        operations[f"{follower.name}.dead-letters"] = {
+            "action": "send",
+            "description": f"{follower.name} copies here what it could not apply, and goes on.",
+            "channel": {"$ref": f"#/channels/{dead}"},
+            "messages": [{"$ref": f"#/channels/{dead}/messages/{DEAD_LETTER}"}],
+        }
     messages, schemas = messages_and_schemas()
     used = {
         ref["$ref"].rsplit("/", 1)[1] for channel in channels.values() for ref in channel["messages"].values()
