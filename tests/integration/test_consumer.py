@@ -22,6 +22,7 @@ from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.consumer import EventConsumer, Handler, RetryPolicy
 from shared.kafka.producer import LazyProducer, OutgoingRecord
 from shared.settings import KafkaSettings
+from tests import consumer_harness as harness
 from tests.integration import backbone
 from tests.kafka_io import header, read_topic, write_topic
 
@@ -254,3 +255,26 @@ class RecordedDeadLetters:
 
     async def __call__(self) -> "RecordedDeadLetters":
         return self
+
+
+async def test_two_consumers_of_the_same_keys_at_once_apply_each_event_once_on_postgresql(
+    tmp_path: Any, postgres_url: str
+) -> None:
+    """A rebalance can hand a partition over while its old owner still applies a batch: both
+    then hold the same records. The marks' rows are locked by the first, so the second waits and
+    finds them raised."""
+    first, _, engine = await harness.consumer(tmp_path, url=postgres_url)
+    second, _, _ = await harness.consumer(tmp_path, url=postgres_url)
+    batch = [harness.record(f"o{n % 5}", f"c{n}", sequence=n)[0] for n in range(1, 41)]
+    outcomes = await asyncio.gather(first.process(batch), second.process(batch))
+    assert sorted(outcome.applied for outcome in outcomes) == [0, 40]
+    assert sorted(outcome.duplicates for outcome in outcomes) == [0, 40]
+    assert [await backbone.counter(engine, f"o{k}") for k in range(5)] == [8] * 5
+    marks = await harness.stored(engine, backbone.inbox.sequences)
+    assert sorted((m["key"], m["sequence"]) for m in marks) == [
+        ("o0", 40),
+        ("o1", 36),
+        ("o2", 37),
+        ("o3", 38),
+        ("o4", 39),
+    ]

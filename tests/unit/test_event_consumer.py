@@ -1,86 +1,17 @@
 """The consumer's decisions, on SQLite with records built by hand (the real-broker journeys are in
 tests/integration/test_consumer.py)."""
 
-import asyncio
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.base import EventData
-from shared.db.engine import create_engine, session_factory
 from shared.kafka.cloudevents import CloudEvent
-from shared.kafka.consumer import EventConsumer, RetryPolicy
+from tests.consumer_harness import Record, consumer, record, stored, with_sequence
 from tests.integration import backbone
-
-
-@dataclass
-class Record:
-    key: bytes | None
-    value: bytes | None
-    headers: Sequence[tuple[str, bytes]]
-    topic: str = "keepwarm.contacts.v1"
-    partition: int = 0
-    offset: int = 0
-
-
-@dataclass
-class DeadLetters:
-    """Stands in for the producer: records what would be dead-lettered."""
-
-    sent: list[tuple[str, bytes, dict[str, bytes]]] = field(default_factory=list)
-
-    async def send(self, topic: str, value: bytes, *, key: bytes, headers: list[tuple[str, bytes]]) -> Any:
-        self.sent.append((topic, value, dict(headers)))
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        future.set_result(None)
-        return future
-
-    async def __call__(self) -> "DeadLetters":
-        return self
-
-
-def record(
-    owner: str, contact: str, offset: int = 0, *, sequence: int | None = None, source: str = "/t"
-) -> tuple[Record, CloudEvent]:
-    event = backbone.contact_added(owner_id=owner, contact_id=contact)
-    envelope = CloudEvent.of(event, source=source, sequence=sequence)
-    return Record(envelope.key.encode(), envelope.data, envelope.headers(), offset=offset), envelope
-
-
-def with_sequence(original: Record, sequence: bytes) -> Record:
-    headers = [(name, value) for name, value in original.headers if name != "ce_sequence"]
-    return Record(original.key, original.value, [*headers, ("ce_sequence", sequence)])
-
-
-async def stored(engine: Any, table: Any) -> list[dict[str, Any]]:
-    async with engine.connect() as connection:
-        return [dict(row) for row in (await connection.execute(select(table))).mappings()]
-
-
-async def consumer(
-    tmp_path: Any, handler: Any = backbone.bump, *, url: str | None = None
-) -> tuple[EventConsumer, DeadLetters, Any]:
-    engine = create_engine(url or f"sqlite+aiosqlite:///{tmp_path}/c.db")
-    await backbone.create_schema(engine)
-    dead = DeadLetters()
-    return (
-        EventConsumer(
-            name="unit",
-            sessions=session_factory(engine),
-            inbox=backbone.inbox,
-            handler=handler,
-            dead_letter_producer=dead,
-            retry=RetryPolicy(attempts=2, first_backoff_s=0),
-        ),
-        dead,
-        engine,
-    )
 
 
 async def test_a_batch_applies_each_event_once_even_when_it_repeats_inside_it(tmp_path: Any) -> None:
@@ -219,9 +150,9 @@ async def test_a_record_beyond_the_contracts_limits_is_dead_lettered_with_the_re
 
 
 async def test_a_sequenced_event_at_or_below_its_keys_mark_is_a_duplicate_whatever_its_id(
-    tmp_path: Any, database_url: str
+    tmp_path: Any,
 ) -> None:
-    subject, _, engine = await consumer(tmp_path, url=database_url)
+    subject, _, engine = await consumer(tmp_path)
     first, _ = record("ada", "c1", sequence=7)
     second, _ = record("ada", "c2", sequence=9)
     replayed, _ = record("ada", "c1-again", sequence=7)  # a new id, the same place in the order
@@ -238,8 +169,8 @@ async def test_a_sequenced_event_at_or_below_its_keys_mark_is_a_duplicate_whatev
     assert await stored(engine, backbone.inbox.events) == []  # one row per key, none per event
 
 
-async def test_marks_are_kept_per_source_and_per_key(tmp_path: Any, database_url: str) -> None:
-    subject, _, engine = await consumer(tmp_path, url=database_url)
+async def test_marks_are_kept_per_source_and_per_key(tmp_path: Any) -> None:
+    subject, _, engine = await consumer(tmp_path)
     ada, _ = record("ada", "c1", sequence=5)
     bob, _ = record("bob", "c1", sequence=2)
     elsewhere, _ = record("ada", "c2", sequence=1, source="/other")
