@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared import logs
 from shared.time import utc_now
 
 DEVELOPMENT_SECRET = "keepwarm-development-secret-not-for-deployment"
@@ -155,9 +156,11 @@ def owner_dependency(owner_of: OwnerOf) -> Any:
         if credentials is None or not credentials.credentials.strip():
             raise _unauthorized("send Authorization: Bearer <token>")
         try:
-            return await owner_of(credentials.credentials.strip())
+            owner = await owner_of(credentials.credentials.strip())
         except InvalidToken as error:
             raise _unauthorized(f"invalid token: {error}") from error
+        logs.about_owner(owner)
+        return owner
 
     return Depends(current_owner)
 

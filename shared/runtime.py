@@ -205,7 +205,7 @@ def service_cli(name: str, build: Callable[[], ServiceRuntime]) -> typer.Typer:
     cli = typer.Typer(help=f"The {name} service.", no_args_is_help=True, add_completion=False)
 
     def launch(roles: set[Role], *, migrate_first: bool = False) -> None:
-        logs.configure()
+        logs.configure(service=name, roles=sorted(role.value for role in roles))
 
         async def main() -> None:
             runtime = build()
