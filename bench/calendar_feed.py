@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import statistics
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
@@ -24,9 +23,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import icalendar
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
+from bench.system import new_database
 from services.notifier import calendars
 from services.notifier.adapters import db
 from services.notifier.adapters.kafka_in import tracked
@@ -179,12 +177,7 @@ async def timed(action: Callable[[], Awaitable[object]], rounds: int) -> list[fl
 
 
 async def measure(postgres_admin: str, follow_ups: int, habits: int, rounds: int) -> dict[str, float]:
-    database = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres_admin, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{database}"'))
-    await admin.dispose()
-    url = make_url(postgres_admin).set(database=database).render_as_string(hide_password=False)
+    url = await new_database(postgres_admin)
     port = free_port()
     settings = NotifierSettings(
         database_url=url,

@@ -21,7 +21,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from bench.notifier_throughput import NOW, check_ins, new_database, produce
+from bench.notifier_throughput import NOW, check_ins, produce
+from bench.system import new_database
 from services.notifier.adapters import db
 from services.notifier.adapters.kafka_in import habit_events
 from services.notifier.bootstrap import NotifierSettings, bootstrap

@@ -19,8 +19,9 @@ from contextlib import ExitStack
 
 from sqlalchemy import func, select
 
-from bench.notifier_throughput import check_ins, marks_when_done, new_database, produce
+from bench.notifier_throughput import check_ins, marks_when_done, produce
 from bench.relay_throughput import Measurement
+from bench.system import new_database
 from services.notifier.adapters import db
 from shared.db.engine import create_engine
 from shared.kafka.provisioning import ensure_topics

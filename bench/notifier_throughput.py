@@ -28,11 +28,11 @@ from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bench.relay_throughput import Measurement
+from bench.system import new_database
 from services.notifier.adapters import db
 from services.notifier.bootstrap import NotifierSettings, bootstrap
 from shared.contracts import habits as contract
@@ -219,15 +219,6 @@ async def floor_consume(
     dedupe = f"the highest sequence per key{'' if marks else ' (none: each id claimed)'}"
     path = "FastStream batch subscriber" if faststream else "bare aiokafka getmany loop"
     return Measurement(f"floor: decode, {dedupe}, apply nothing; {path}", count, seconds)
-
-
-async def new_database(postgres_admin: str) -> str:
-    database = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres_admin, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{database}"'))
-    await admin.dispose()
-    return make_url(postgres_admin).set(database=database).render_as_string(hide_password=False)
 
 
 async def measure(

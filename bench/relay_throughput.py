@@ -19,10 +19,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.system import new_database
 from shared.db.engine import create_engine
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.producer import create_producer
@@ -124,12 +123,7 @@ async def relay_publish(
 async def measure(
     bootstrap: str, postgres_admin: str, sqlite_path: str, count: int, batch_size: int
 ) -> list[Measurement]:
-    database = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres_admin, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{database}"'))
-    await admin.dispose()
-    postgres_url = make_url(postgres_admin).set(database=database).render_as_string(hide_password=False)
+    postgres_url = await new_database(postgres_admin)
     run = uuid.uuid4().hex[:8]
     # the broker creates no topic by itself
     await ensure_topics(

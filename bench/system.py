@@ -19,6 +19,16 @@ from tests.infrastructure import postgres_server
 UNLIMITED = {f"KEEPWARM_RATE_{name}": "1000000/minute" for name in ("WRITES", "PER_CLIENT")}
 
 
+async def new_database(postgres_admin: str) -> str:
+    """The URL of a new, empty database on the server ``postgres_admin`` administers."""
+    database = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_admin, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{database}"'))
+    await admin.dispose()
+    return make_url(postgres_admin).set(database=database).render_as_string(hide_password=False)
+
+
 @contextmanager
 def databases(kind: str, home: Path) -> Iterator[dict[str, str]]:
     if kind == "sqlite":
@@ -27,15 +37,7 @@ def databases(kind: str, home: Path) -> Iterator[dict[str, str]]:
     with postgres_server() as admin:
 
         async def create() -> dict[str, str]:
-            engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-            urls = {}
-            async with engine.connect() as connection:
-                for name in SERVICES:
-                    database = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-                    await connection.execute(text(f'CREATE DATABASE "{database}"'))
-                    urls[name] = make_url(admin).set(database=database).render_as_string(hide_password=False)
-            await engine.dispose()
-            return urls
+            return {name: await new_database(admin) for name in SERVICES}
 
         yield asyncio.run(create())
 
