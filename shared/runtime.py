@@ -85,7 +85,7 @@ class ServiceRuntime:
 
     publishes: Stream | None = None
     """The stream the service's outbox relay publishes to."""
-    follows: list["Following"] = field(default_factory=list)
+    follows: list[Following] = field(default_factory=list)
     """What the service consumes, for its AsyncAPI document."""
 
     def consume(
