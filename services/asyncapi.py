@@ -13,9 +13,9 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from services.catalog import SERVICES
-from shared.contracts.base import EventData
+from shared.contracts.base import Event
 from shared.contracts.export import CONTRACTS_DIR, render
-from shared.contracts.registry import EVENT_TYPES, types_on
+from shared.contracts.registry import ALL_TYPES, types_on
 from shared.contracts.topics import Stream, Topics
 from shared.kafka.cloudevents import CONTENT_TYPE, SEQUENCE_DIGITS, SPEC_VERSION
 from shared.runtime import ServiceRuntime
@@ -106,7 +106,7 @@ def dead_letter_message() -> dict[str, Any]:
 
 def messages_and_schemas() -> tuple[dict[str, Any], dict[str, Any]]:
     """One message per event type, and the payload schemas they refer to."""
-    models = list(EVENT_TYPES.values())
+    models = list(ALL_TYPES.values())
     found, definitions = models_json_schema(
         [(model, "serialization") for model in models], ref_template=SCHEMA_REF
     )
@@ -123,7 +123,7 @@ def messages_and_schemas() -> tuple[dict[str, Any], dict[str, Any]]:
             "payload": payload,
             "bindings": {
                 "kafka": {
-                    "key": {"type": "string", "description": "The owner (student) id."},
+                    "key": {"type": "string", "description": _key_of(model.stream)},
                     "bindingVersion": KAFKA_BINDING,
                 }
             },
@@ -142,11 +142,28 @@ def _dead_letter_channel(topic: str) -> dict[str, Any]:
     }
 
 
+STREAMS = {
+    Stream.CONTACTS: "Contacts, interactions and follow-ups, with the people's names: internal.",
+    Stream.HABITS: "Habits and check-ins: internal.",
+    Stream.NOTIFIER: "Streaks, nudges and the owner's settings: internal.",
+    Stream.PUBLIC: "What campus tools may read of the students who opted in: pseudonyms, kinds, "
+    "dates and counts, no personal data.",
+    Stream.CAMPUS: "What campus tools write: events attended, mentors matched, advising completed; "
+    "applied for students who opted in, dead-lettered with the reason otherwise.",
+}
+
+
+def _key_of(stream: Stream) -> str:
+    if stream is Stream.PUBLIC:
+        return "The student's pseudonym (the payload's student)."
+    return "The owner (student) id."
+
+
 def _channel(topic: str, stream: Stream) -> dict[str, Any]:
-    events: tuple[type[EventData], ...] = types_on(stream)
+    events: tuple[type[Event], ...] = types_on(stream)
     return {
         "address": topic,
-        "description": f"The {stream.value} stream: CloudEvents in binary mode, keyed by owner id.",
+        "description": f"{STREAMS[stream]} CloudEvents in binary mode, keyed by {_key_of(stream).lower()}",
         "messages": {
             model.event_type: {"$ref": f"#/components/messages/{model.event_type}"} for model in events
         },
@@ -171,10 +188,9 @@ def document_of(runtime: ServiceRuntime) -> dict[str, Any]:
             ],
         }
 
-    if runtime.publishes is not None:
-        topic = topics.of(runtime.publishes)
-        operations[f"publish.{runtime.publishes.value}"] = operation(
-            "send", topic, f"What {runtime.name} publishes, through its outbox relay."
+    for stream in runtime.publishes:
+        operations[f"publish.{stream.value}"] = operation(
+            "send", topics.of(stream), f"What {runtime.name} publishes, through its outbox relay."
         )
     for follower in runtime.follows:
         topic = topics.of(follower.stream)

@@ -104,10 +104,14 @@ def contracts_export() -> None:
 def token(
     owner: str = typer.Argument(..., help="The owner (student) id: the token's `sub`."),
     days: int = typer.Option(30, min=1, max=90, help="How long the token is valid (services refuse longer)."),
+    role: list[str] = typer.Option(
+        [], help="A role the token carries (e.g. campus: cohort figures); repeatable."
+    ),
 ) -> None:
     """Mint a bearer token signed with the local secret (KEEPWARM_AUTH_JWT_SECRET, or the
     development secret), for calling the APIs: `Authorization: Bearer <token>`."""
-    typer.echo(mint_token(secret=local_secret(AuthSettings()), owner_id=owner, ttl=timedelta(days=days)))
+    secret = local_secret(AuthSettings())
+    typer.echo(mint_token(secret=secret, owner_id=owner, ttl=timedelta(days=days), roles=role))
 
 
 @app.command()

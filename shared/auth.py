@@ -1,4 +1,5 @@
-"""Who is calling: ``Authorization: Bearer <JWT>``, the owner is the token's ``sub``.
+"""Who is calling: ``Authorization: Bearer <JWT>``, the owner is the token's ``sub`` and its
+``roles`` claim (a list of names, as OIDC issuers put it) says what else the caller may do.
 
 Production validates an OIDC issuer's tokens (issuer, audience, keys from its JWKS URL). Locally a
 shared secret signs HS256 tokens (``keepwarm token <owner>`` mints one). Outside development a
@@ -8,7 +9,8 @@ missing or placeholder secret is refused at start-up, never silently accepted.
 import asyncio
 import math
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -50,7 +52,13 @@ class ConfigurationError(RuntimeError):
     """Settings that must not run (e.g. a placeholder secret in production)."""
 
 
-OwnerOf = Callable[[str], Awaitable[str]]
+@dataclass(frozen=True)
+class Caller:
+    owner_id: str
+    roles: frozenset[str] = frozenset()
+
+
+OwnerOf = Callable[[str], Awaitable[Caller]]
 
 
 def token_verifier(settings: AuthSettings, *, environment: str) -> OwnerOf:
@@ -84,14 +92,19 @@ def local_secret(settings: AuthSettings) -> str:
     return settings.jwt_secret.get_secret_value() if settings.jwt_secret else DEVELOPMENT_SECRET
 
 
-def mint_token(*, secret: str, owner_id: str, ttl: timedelta = timedelta(days=30)) -> str:
+def mint_token(
+    *, secret: str, owner_id: str, ttl: timedelta = timedelta(days=30), roles: Collection[str] = ()
+) -> str:
     now = utc_now()
-    return jwt.encode({"sub": owner_id, "iat": now, "exp": now + ttl}, secret, algorithm="HS256")
+    claims: dict[str, Any] = {"sub": owner_id, "iat": now, "exp": now + ttl}
+    if roles:
+        claims["roles"] = sorted(roles)
+    return jwt.encode(claims, secret, algorithm="HS256")
 
 
 def _secret_verifier(secret: str, *, max_lifetime: timedelta) -> OwnerOf:
-    async def owner_of(token: str) -> str:
-        return _owner(
+    async def owner_of(token: str) -> Caller:
+        return _caller(
             lambda: jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["sub", "exp"]}),
             max_lifetime=max_lifetime,
         )
@@ -102,12 +115,12 @@ def _secret_verifier(secret: str, *, max_lifetime: timedelta) -> OwnerOf:
 def _oidc_verifier(jwks_url: str, issuer: str, audience: str, *, max_lifetime: timedelta) -> OwnerOf:
     keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600)
 
-    async def owner_of(token: str) -> str:
+    async def owner_of(token: str) -> Caller:
         try:
             key = await asyncio.to_thread(keys.get_signing_key_from_jwt, token)
         except jwt.PyJWTError as error:
             raise InvalidToken(str(error)) from error
-        return _owner(
+        return _caller(
             lambda: jwt.decode(
                 token,
                 key.key,
@@ -129,7 +142,7 @@ def entropy_bits(secret: str) -> float:
     return -sum(n * math.log2(n / len(secret)) for n in counts.values())
 
 
-def _owner(decode: Callable[[], dict[str, Any]], *, max_lifetime: timedelta) -> str:
+def _caller(decode: Callable[[], dict[str, Any]], *, max_lifetime: timedelta) -> Caller:
     try:
         claims = decode()
     except jwt.PyJWTError as error:
@@ -140,7 +153,10 @@ def _owner(decode: Callable[[], dict[str, Any]], *, max_lifetime: timedelta) -> 
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 128 or not subject.isprintable():
         raise InvalidToken("the token's sub is not an owner id")
-    return subject
+    roles = claims.get("roles", [])
+    if not isinstance(roles, list):
+        raise InvalidToken("the token's roles are not a list")
+    return Caller(subject, frozenset(role for role in roles if isinstance(role, str)))
 
 
 def owner_dependency(owner_of: OwnerOf) -> Any:
@@ -153,16 +169,38 @@ def owner_dependency(owner_of: OwnerOf) -> Any:
     async def current_owner(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> str:
-        if credentials is None or not credentials.credentials.strip():
-            raise _unauthorized("send Authorization: Bearer <token>")
-        try:
-            owner = await owner_of(credentials.credentials.strip())
-        except InvalidToken as error:
-            raise _unauthorized(f"invalid token: {error}") from error
-        logs.about_owner(owner)
-        return owner
+        return (await _verified(owner_of, credentials)).owner_id
 
     return Depends(current_owner)
+
+
+def role_dependency(owner_of: OwnerOf, *, role: str) -> Any:
+    """A FastAPI dependency answering 401 without a valid token and 403 when the token does not
+    carry ``role``; gives the caller's owner id."""
+    bearer = HTTPBearer(
+        auto_error=False, description=f"An access token (JWT) whose `roles` include `{role}`."
+    )
+
+    async def current_holder(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> str:
+        caller = await _verified(owner_of, credentials)
+        if role not in caller.roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"this needs the {role!r} role")
+        return caller.owner_id
+
+    return Depends(current_holder)
+
+
+async def _verified(owner_of: OwnerOf, credentials: HTTPAuthorizationCredentials | None) -> Caller:
+    if credentials is None or not credentials.credentials.strip():
+        raise _unauthorized("send Authorization: Bearer <token>")
+    try:
+        caller = await owner_of(credentials.credentials.strip())
+    except InvalidToken as error:
+        raise _unauthorized(f"invalid token: {error}") from error
+    logs.about_owner(caller.owner_id)
+    return caller
 
 
 def _unauthorized(detail: str) -> HTTPException:

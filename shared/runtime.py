@@ -83,8 +83,8 @@ class ServiceRuntime:
     topics: set[str] = field(default_factory=set)
     """Every topic the service publishes to, follows or dead-letters into: created at start."""
 
-    publishes: Stream | None = None
-    """The stream the service's outbox relay publishes to."""
+    publishes: tuple[Stream, ...] = ()
+    """The streams the service's outbox relay publishes to."""
     follows: list[Following] = field(default_factory=list)
     """What the service consumes, for its AsyncAPI document."""
 
@@ -268,12 +268,14 @@ def assemble(
     outbox: Table,
     migrations: Path,
     publishes: Stream | None = None,
+    also_publishes: Sequence[Stream] = (),
     routers: Collection[APIRouter] = (),
     error_handlers: Callable[[FastAPI], None] | None = None,
     jobs: Sequence[PeriodicJob] = (),
     version: str = "0.1.0",
 ) -> ServiceRuntime:
     """Build a service's HTTP app, broker and relay around its engine (wires nothing global)."""
+    streams = (() if publishes is None else (publishes,)) + tuple(also_publishes)
     broker = create_broker(settings.kafka, client_id=f"keepwarm-{name}")
     relay = OutboxRelay(
         engine=engine,
@@ -304,6 +306,6 @@ def assemble(
         relay=relay,
         migrations=migrations,
         jobs=jobs,
-        topics={settings.kafka.topics.of(publishes)} if publishes is not None else set(),
-        publishes=publishes,
+        topics={settings.kafka.topics.of(stream) for stream in streams},
+        publishes=streams,
     )

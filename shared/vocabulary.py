@@ -63,6 +63,12 @@ class Outcome(StrEnum):
         return self is not Outcome.NO_REPLY
 
 
+class Origin(StrEnum):
+    """Where a contact or interaction came from, when not from the student's own hand."""
+
+    CAMPUS = "campus"
+
+
 class FollowUpStatus(StrEnum):
     OPEN = "open"
     DONE = "done"

@@ -31,8 +31,9 @@ class Api:
     client: httpx.AsyncClient
     clock: Clock
 
-    def as_owner(self, owner_id: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {mint_token(secret=DEVELOPMENT_SECRET, owner_id=owner_id)}"}
+    def as_owner(self, owner_id: str, *roles: str) -> dict[str, str]:
+        token = mint_token(secret=DEVELOPMENT_SECRET, owner_id=owner_id, roles=roles)
+        return {"Authorization": f"Bearer {token}"}
 
 
 @asynccontextmanager

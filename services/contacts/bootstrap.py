@@ -9,6 +9,7 @@ from pydantic_settings import SettingsConfigDict
 from services.contacts import contacts as contact_cases
 from services.contacts.adapters import db
 from services.contacts.adapters.http import contacts_router, follow_up_link_actions, install_error_handlers
+from services.contacts.adapters.kafka_in import campus_handler, sharing_handler
 from services.contacts.adapters.kafka_out import SOURCE
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
@@ -48,7 +49,7 @@ def bootstrap(
     async def drift() -> int:
         return await contact_cases.drift_ties(uow=uow, now=clock())
 
-    return assemble(
+    runtime = assemble(
         name=NAME,
         settings=settings,
         engine=engine,
@@ -67,3 +68,21 @@ def bootstrap(
         error_handlers=install_error_handlers,
         jobs=[PeriodicJob("drift", settings.drift_interval_s, drift)],
     )
+    runtime.consume(
+        name="contacts.notifier",
+        stream=Stream.NOTIFIER,
+        sessions=sessions,
+        inbox=db.inbox,
+        handler=sharing_handler(uow=uow),
+        description="Each student's choice to share with their campus.",
+    )
+    runtime.consume(
+        name="contacts.campus",
+        stream=Stream.CAMPUS,
+        sessions=sessions,
+        inbox=db.inbox,
+        handler=campus_handler(uow=uow, clock=clock),
+        description="What campus tools send becomes contacts, interactions and follow-ups marked as from "
+        "the campus, for students who share with their campus (anyone else's is dead-lettered, with why).",
+    )
+    return runtime

@@ -38,7 +38,7 @@ async def log_interaction(
                 **values,
             )
             await work.interactions.add(interaction)
-            previous = await _refresh_contact(work, contact, touched=interaction, now=now)
+            previous = await refresh_contact(work, contact, touched=interaction, now=now)
             await work.publish(
                 Change(
                     ChangeKind.INTERACTION_LOGGED,
@@ -71,7 +71,7 @@ async def update_interaction(
             changed = interaction.edit(changes, now=now)
             if changed:
                 await work.interactions.save(interaction)
-                previous = await _refresh_contact(work, contact, touched=interaction, now=now)
+                previous = await refresh_contact(work, contact, touched=interaction, now=now)
                 await work.publish(
                     Change(
                         ChangeKind.INTERACTION_UPDATED,
@@ -98,7 +98,7 @@ async def delete_interaction(
             contact = await ports.contact_of(work, owner_id, interaction.contact_id, for_update=True)
             interaction.delete(now=now)
             await work.interactions.save(interaction)
-            await _refresh_contact(work, contact, touched=None, now=now)
+            await refresh_contact(work, contact, touched=None, now=now)
             await work.publish(
                 Change(ChangeKind.INTERACTION_DELETED, contact, now, now, interaction=interaction)
             )
@@ -107,9 +107,11 @@ async def delete_interaction(
     await retry_on_conflict(attempt)
 
 
-async def _refresh_contact(
+async def refresh_contact(
     work: UnitOfWork, contact: Contact, *, touched: Interaction | None, now: datetime
 ) -> Tie | None:
+    """Bring the contact up to date with its interactions (when it was last touched, its tie);
+    returns the tie it had if that changed."""
     latest = await work.interactions.latest_at(owner_id=contact.owner_id, contact_id=contact.id)
     previous = contact.interactions_changed(
         latest_at=latest, touched_at=touched.occurred_at if touched else None, now=now

@@ -8,12 +8,13 @@ from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.notifier import delivery, scheduler
+from services.notifier import campus, delivery, scheduler
 from services.notifier.adapters import db
 from services.notifier.adapters.apprise_out import AppriseSender
-from services.notifier.adapters.db import DEVELOPMENT_SEALER
+from services.notifier.adapters.db import DEVELOPMENT_PSEUDONYMS, DEVELOPMENT_SEALER
 from services.notifier.adapters.http import (
     calendar_router,
+    campus_router,
     feeds_router,
     preferences_router,
     prompt_link_actions,
@@ -22,10 +23,10 @@ from services.notifier.adapters.http import (
     today_router,
 )
 from services.notifier.adapters.kafka_in import contact_events, habit_events
-from services.notifier.adapters.kafka_out import SOURCE
+from services.notifier.adapters.kafka_out import SOURCE, Pseudonyms
 from services.notifier.adapters.links import PageLinks
 from shared import http
-from shared.auth import ConfigurationError, owner_dependency, token_verifier
+from shared.auth import ConfigurationError, owner_dependency, role_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
 from shared.links import link_key, links_router
@@ -35,6 +36,8 @@ from shared.settings import ServiceSettings
 from shared.time import utc_now
 
 NAME = "notifier"
+CAMPUS_ROLE = "campus"
+"""Career services staff: a token with it in its ``roles`` reads cohort figures."""
 
 
 class NotifierSettings(ServiceSettings):
@@ -69,6 +72,32 @@ class NotifierSettings(ServiceSettings):
     reseal_interval_s: float = Field(
         default=3600.0, gt=0, description="How often older keys' seals are renewed."
     )
+    campus_key: SecretStr | None = Field(
+        default=None,
+        description="The campus's key for students' pseudonyms on the public stream, at least 32 "
+        "characters (required in production; by default a development key elsewhere).",
+    )
+    campus_key_id: str = Field(
+        default="1",
+        min_length=1,
+        max_length=32,
+        description="Names the campus key in every public event: change it with the key.",
+    )
+    campus_week_interval_s: float = Field(
+        default=600.0, gt=0, description="How often the weekly summaries of the public stream are looked for."
+    )
+
+    def pseudonyms(self) -> Pseudonyms:
+        if self.campus_key is not None:
+            key = self.campus_key.get_secret_value()
+            if len(key) < 32:
+                raise ConfigurationError("KEEPWARM_NOTIFIER_CAMPUS_KEY must be at least 32 characters")
+            return Pseudonyms(key=key.encode(), key_id=self.campus_key_id)
+        if self.environment == "production":
+            raise ConfigurationError(
+                "set KEEPWARM_NOTIFIER_CAMPUS_KEY: students' pseudonyms on the public stream are keyed by it"
+            )
+        return DEVELOPMENT_PSEUDONYMS
 
     def sealer(self) -> Sealer:
         if self.secret_keys is not None:
@@ -105,14 +134,25 @@ def bootstrap(
     topics = settings.kafka.topics
 
     sealer = settings.sealer()
+    pseudonyms = settings.pseudonyms()
 
     def uow() -> db.SqlUnitOfWork:
         return db.SqlUnitOfWork(
-            sessions, outbox=db.outbox, topic=topics.notifier, source=SOURCE, clock=clock, sealer=sealer
+            sessions,
+            outbox=db.outbox,
+            topic=topics.notifier,
+            routes={Stream.PUBLIC: topics.public},
+            source=SOURCE,
+            clock=clock,
+            sealer=sealer,
+            pseudonyms=pseudonyms,
         )
 
     async def reseal() -> int:
         return await delivery.reseal_channels(uow=uow)
+
+    async def campus_weeks() -> int:
+        return await campus.summarize_weeks(uow=uow, now=clock())
 
     async def closed_periods() -> int:
         return await scheduler.period_turn(uow=uow, now=clock())
@@ -124,7 +164,9 @@ def bootstrap(
         retry_base = timedelta(seconds=settings.retry_base_s)
         await scheduler.nudge_turn(uow=uow, sender=sender, now=clock(), retry_base=retry_base, links=links)
 
-    owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
+    verifier = token_verifier(settings.auth, environment=settings.environment)
+    owner = owner_dependency(verifier)
+    campus_staff = role_dependency(verifier, role=CAMPUS_ROLE)
     runtime = assemble(
         name=NAME,
         settings=settings,
@@ -132,6 +174,7 @@ def bootstrap(
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.NOTIFIER,
+        also_publishes=[Stream.PUBLIC],
         routers=[
             streaks_router(uow=uow, owner=owner, clock=clock),
             feeds_router(uow=uow, owner=owner, clock=clock, public_url=settings.public_url),
@@ -140,12 +183,14 @@ def bootstrap(
             today_router(uow=uow, owner=owner, clock=clock),
             preferences_router(uow=uow, sender=sender, owner=owner, clock=clock),
             links_router(service=NAME, key=key, actions=prompt_link_actions(uow=uow), clock=clock),
+            campus_router(uow=uow, owner=owner, campus_staff=campus_staff, clock=clock),
         ],
         error_handlers=http.install_error_handlers,
         jobs=[
             PeriodicJob("closed-periods", settings.period_check_interval_s, closed_periods),
             PeriodicJob("nudges", settings.nudge_interval_s, nudges),
             PeriodicJob("reseal", settings.reseal_interval_s, reseal),
+            PeriodicJob("campus-weeks", settings.campus_week_interval_s, campus_weeks),
         ],
     )
     _follow_streams(runtime, sessions=sessions, uow=uow, clock=clock)

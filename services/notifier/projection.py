@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Protocol
 
 from services.notifier.calendars import FeedRevisions
+from services.notifier.campus import CampusWork, share
+from services.notifier.domain.campus import Fact
 from services.notifier.domain.nudges import NudgeKind
 from services.notifier.prompts import PromptWork, follow_contacts
 from shared.contracts.contacts import ContactSnapshot, FollowUpSnapshot, InteractionSnapshot
@@ -55,7 +57,7 @@ class ContactsProjection(Protocol):
         ...
 
 
-class ProjectionWork(PromptWork, Protocol):
+class ProjectionWork(PromptWork, CampusWork, Protocol):
     @property
     def contacts(self) -> ContactsProjection: ...
 
@@ -69,10 +71,12 @@ async def apply_contacts(
     contacts: Sequence[ContactSeen],
     interactions: Sequence[InteractionSeen],
     follow_ups: Sequence[FollowUpSeen],
+    shared: Sequence[Fact] = (),
     now: datetime,
 ) -> None:
-    """Take a batch of the contacts stream into the projection and everything that follows it (a
-    redelivered or stale event changes nothing)."""
+    """Take a batch of the contacts stream into the projection and everything that follows it,
+    and tell the campus what it may know of ``shared`` (a redelivered or stale event changes
+    nothing)."""
     changed = await work.contacts.put_contacts(contacts)
     changed |= await work.contacts.put_interactions(interactions)
     changed |= await work.contacts.put_follow_ups(follow_ups)
@@ -81,3 +85,4 @@ async def apply_contacts(
     await work.nudges.cancel(kind=NudgeKind.FOLLOW_UP, subject_ids=closed)
     named = {s.contact.id for s in contacts}
     await follow_contacts(work=work, contact_ids=named, now=now)
+    await share(work=work, facts=shared, now=now)

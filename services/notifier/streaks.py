@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Protocol, Self
 
 from services.notifier.calendars import FeedRevisions
+from services.notifier.campus import CampusStore, share
 from services.notifier.delivery import NudgeStore, enqueue
 from services.notifier.domain.announcements import (
     Kind,
@@ -15,6 +16,7 @@ from services.notifier.domain.announcements import (
     next_check,
     replay,
 )
+from services.notifier.domain.campus import Fact, FactKind
 from services.notifier.domain.nudges import Nudge, at_risk_nudge, milestone_nudge
 from services.notifier.domain.outgoing import Outgoing, StreakNews
 from services.notifier.domain.streaks import PeriodResult, Streaks, period_results, streaks
@@ -77,6 +79,9 @@ class UnitOfWork(Protocol):
 
     @property
     def nudges(self) -> NudgeStore: ...
+
+    @property
+    def campus(self) -> CampusStore: ...
 
     async def publish_all(self, changes: Sequence[Outgoing]) -> None: ...
     async def commit(self) -> None: ...
@@ -150,7 +155,24 @@ async def refresh(
     await work.publish_all(news)
     await work.projection.put_states(updated)
     await enqueue(work=work, nudges=_milestone_nudges(news), now=now)
+    await share(work=work, facts=_milestone_facts(news, now), now=now)
     return found
+
+
+def _milestone_facts(news: Sequence[StreakNews], now: datetime) -> list[Fact]:
+    """What a campus may know of each milestone: that one was reached, which, and the day."""
+    return [
+        Fact(
+            id=f"milestone:{n.habit.id}:{n.announcement.period.period.end}:{n.announcement.milestone}",
+            owner_id=n.habit.owner_id,
+            kind=FactKind.MILESTONE,
+            at=now,
+            on=n.announcement.period.period.end,
+            milestone=n.announcement.milestone,
+        )
+        for n in news
+        if n.announcement.kind is Kind.MILESTONE and n.announcement.milestone is not None
+    ]
 
 
 def _milestone_nudges(news: Sequence[StreakNews]) -> list[Nudge]:

@@ -12,13 +12,32 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from shared.contracts.topics import Stream
 
 
-class EventData(BaseModel):
-    """Fields every event carries, whatever its type."""
+class Event(BaseModel):
+    """Every event: a type name, the stream it travels on, a Kafka key and a subject."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     event_type: ClassVar[str]
     stream: ClassVar[Stream]
+
+    @property
+    def key(self) -> str:
+        """The Kafka message key: every event of one key stays in order."""
+        raise NotImplementedError
+
+    @property
+    def subject(self) -> str:
+        """The CloudEvents subject: the id of the entity the event is about."""
+        raise NotImplementedError(f"{type(self).__name__} names no subject")
+
+    @property
+    def recorded(self) -> AwareDatetime:
+        """When the system recorded it: the CloudEvents ``time``."""
+        raise NotImplementedError
+
+
+class EventData(Event):
+    """An event about one student's data, keyed by the student (the owner) id."""
 
     owner_id: str = Field(
         min_length=1, max_length=128, description="The student who owns the data; also the Kafka message key."
@@ -29,6 +48,9 @@ class EventData(BaseModel):
     recorded_at: AwareDatetime = Field(description="When the system recorded the change.")
 
     @property
-    def subject(self) -> str:
-        """The CloudEvents subject: the id of the entity the event is about."""
-        raise NotImplementedError(f"{type(self).__name__} names no subject")
+    def key(self) -> str:
+        return self.owner_id
+
+    @property
+    def recorded(self) -> AwareDatetime:
+        return self.recorded_at

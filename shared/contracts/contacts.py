@@ -17,6 +17,7 @@ from shared.vocabulary import (
     FollowUpStatus,
     GiveFirstKind,
     InteractionKind,
+    Origin,
     Outcome,
     Tie,
     Warmth,
@@ -48,6 +49,9 @@ class ContactSnapshot(Snapshot):
         description="When the latest interaction happened (its occurred_at).",
     )
     archived: bool = Field(default=False, description="Archived contacts get no prompts.")
+    origin: Origin | None = Field(
+        default=None, description="campus: it came from a campus tool; null: from the student."
+    )
     version: int = Field(ge=1, description="Rises with every change of this contact.")
 
 
@@ -63,6 +67,9 @@ class InteractionSnapshot(Snapshot):
     outcome: Outcome | None = None
     takeaway: str | None = Field(
         default=None, max_length=1000, description="The one takeaway from the conversation."
+    )
+    origin: Origin | None = Field(
+        default=None, description="campus: it came from a campus tool; null: from the student."
     )
     version: int = Field(ge=1)
 

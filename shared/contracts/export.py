@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from shared.contracts.registry import EVENT_TYPES
+from shared.contracts.registry import ALL_TYPES
 
 CONTRACTS_DIR = Path(__file__).parent
 SCHEMAS_DIR = CONTRACTS_DIR / "schemas"
@@ -18,7 +18,7 @@ RELEASED_DIR = CONTRACTS_DIR / "released"
 def event_schemas() -> dict[str, dict[str, Any]]:
     """File name → JSON Schema of each event type's data."""
     schemas = {}
-    for event_type, model in EVENT_TYPES.items():
+    for event_type, model in ALL_TYPES.items():
         schema = model.model_json_schema(mode="serialization")
         schema["$id"] = f"urn:keepwarm:event:{event_type}"
         schema["x-cloudevents-type"] = event_type

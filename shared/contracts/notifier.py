@@ -90,3 +90,16 @@ class PreferencesChanged(EventData):
     @property
     def subject(self) -> str:
         return self.owner_id
+
+
+class CampusSharingChanged(EventData):
+    """The owner opted in to share with their campus, or out: the services that take in what
+    campus tools send follow it (a student who does not share is never changed by them)."""
+
+    stream: ClassVar[Stream] = Stream.NOTIFIER
+    event_type: ClassVar[str] = "keepwarm.campus_sharing.changed.v1"
+    sharing: bool = Field(description="Whether the owner shares with their campus from now on.")
+
+    @property
+    def subject(self) -> str:
+        return self.owner_id

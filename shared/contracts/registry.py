@@ -1,6 +1,12 @@
-"""One registry of event types: type name → payload model, and model → stream."""
+"""One registry of event types: type name → payload model, and model → stream.
 
-from shared.contracts.base import EventData
+``EVENT_TYPES`` are the events KeepWarm's services consume (each about one owner);
+``PUBLIC_TYPES`` are the public stream's, for campus tools; ``ALL_TYPES`` both.
+"""
+
+from shared.contracts import public
+from shared.contracts.base import Event, EventData
+from shared.contracts.campus import AdvisingCompleted, EventAttended, MentorMatched
 from shared.contracts.contacts import (
     ContactAdded,
     ContactArchived,
@@ -22,6 +28,7 @@ from shared.contracts.habits import (
     HabitUpdated,
 )
 from shared.contracts.notifier import (
+    CampusSharingChanged,
     NudgeFailed,
     NudgeSent,
     PreferencesChanged,
@@ -56,8 +63,29 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         NudgeSent,
         NudgeFailed,
         PreferencesChanged,
+        CampusSharingChanged,
+        EventAttended,
+        MentorMatched,
+        AdvisingCompleted,
     )
 }
+
+PUBLIC_TYPES: dict[str, type[Event]] = {
+    model.event_type: model
+    for model in (
+        public.StudentJoined,
+        public.StudentLeft,
+        public.ContactMade,
+        public.InteractionRecorded,
+        public.InteractionCorrected,
+        public.InteractionWithdrawn,
+        public.FollowUpKept,
+        public.MilestoneReached,
+        public.WeekSummarized,
+    )
+}
+
+ALL_TYPES: dict[str, type[Event]] = {**EVENT_TYPES, **PUBLIC_TYPES}
 
 
 class UnknownEventType(LookupError):
@@ -71,5 +99,5 @@ def event_class(event_type: str) -> type[EventData]:
         raise UnknownEventType(event_type) from None
 
 
-def types_on(stream: Stream) -> tuple[type[EventData], ...]:
-    return tuple(model for model in EVENT_TYPES.values() if model.stream is stream)
+def types_on(stream: Stream) -> tuple[type[Event], ...]:
+    return tuple(model for model in ALL_TYPES.values() if model.stream is stream)

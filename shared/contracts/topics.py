@@ -17,16 +17,23 @@ class Stream(StrEnum):
     CONTACTS = "contacts"
     HABITS = "habits"
     NOTIFIER = "notifier"
+    PUBLIC = "public"
+    CAMPUS = "campus"
 
 
 class Topics(BaseModel):
-    """Topic name per stream. Message key is always the owner (student) id."""
+    """Topic name per stream. The message key is the owner (student) id, except on the public
+    stream, where it is the student's pseudonym."""
 
     model_config = ConfigDict(frozen=True)
 
     contacts: str = "keepwarm.contacts.v1"
     habits: str = "keepwarm.habits.v1"
     notifier: str = "keepwarm.notifier.v1"
+    public: str = "keepwarm.public.v1"
+    """What campus tools may read: pseudonymous, no personal data, opted-in students only."""
+    campus: str = "keepwarm.campus.v1"
+    """What campus tools write: events attended, mentors matched, advising completed."""
 
     def of(self, stream: Stream) -> str:
         name: str = getattr(self, stream.value)

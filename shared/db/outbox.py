@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
-from shared.contracts.base import EventData
+from shared.contracts.base import Event
 from shared.db.types import UTCDateTime
 from shared.kafka.cloudevents import CloudEvent, sequence_of
 
@@ -81,7 +81,7 @@ def key_lock_id(key: str) -> int:
 
 
 async def stage_all(
-    session: AsyncSession, table: Table, *, topic: str, events: Sequence[EventData], source: str
+    session: AsyncSession, table: Table, *, topic: str, events: Sequence[Event], source: str
 ) -> list[CloudEvent]:
     """Add ``events`` to the outbox in the caller's transaction, in order, with one statement."""
     envelopes = [CloudEvent.of(event, source=source) for event in events]

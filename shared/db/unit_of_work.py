@@ -6,23 +6,32 @@ contract events in :meth:`event_of`. ``within(session)`` joins a transaction som
 """
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.contracts.base import EventData
+from shared.contracts.base import Event
+from shared.contracts.topics import Stream
 from shared.db.outbox import stage_all
 
 
 class SessionUnitOfWork:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession] | None, *, outbox: Table, topic: str, source: str
+        self,
+        sessions: async_sessionmaker[AsyncSession] | None,
+        *,
+        outbox: Table,
+        topic: str,
+        source: str,
+        routes: Mapping[Stream, str] | None = None,
     ) -> None:
+        """Events go to ``topic``, except those of a stream in ``routes``, which go to its topic."""
         self._sessions = sessions
         self._outbox = outbox
         self._topic = topic
+        self._routes = routes or {}
         self._source = source
         self._owned = sessions is not None
 
@@ -37,7 +46,7 @@ class SessionUnitOfWork:
         """Build the repositories over ``session``."""
         raise NotImplementedError
 
-    def event_of(self, change: Any) -> EventData:
+    def event_of(self, change: Any) -> Event:
         raise NotImplementedError
 
     def _start(self, session: AsyncSession) -> None:
@@ -62,14 +71,13 @@ class SessionUnitOfWork:
         await self.publish_all([change])
 
     async def publish_all(self, changes: Sequence[Any]) -> None:
-        """Stage the changes' events in the outbox, in order, in this transaction."""
-        await stage_all(
-            self._session,
-            self._outbox,
-            topic=self._topic,
-            events=[self.event_of(change) for change in changes],
-            source=self._source,
-        )
+        """Stage the changes' events in the outbox, in order (per topic), in this transaction."""
+        by_topic: dict[str, list[Event]] = {}
+        for change in changes:
+            event = self.event_of(change)
+            by_topic.setdefault(self._routes.get(event.stream, self._topic), []).append(event)
+        for topic, events in by_topic.items():
+            await stage_all(self._session, self._outbox, topic=topic, events=events, source=self._source)
 
     async def commit(self) -> None:
         if self._owned:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from shared.contracts.base import EventData
+from shared.contracts.base import Event, EventData
 from shared.contracts.registry import UnknownEventType, event_class
 from shared.time import as_utc
 
@@ -83,15 +83,15 @@ class CloudEvent:
 
     @classmethod
     def of(
-        cls, event: EventData, *, source: str, event_id: str | None = None, sequence: int | None = None
+        cls, event: Event, *, source: str, event_id: str | None = None, sequence: int | None = None
     ) -> "CloudEvent":
         return cls(
             id=event_id or str(uuid.uuid4()),
             type=event.event_type,
             source=source,
             subject=event.subject,
-            time=event.recorded_at,
-            key=event.owner_id,
+            time=event.recorded,
+            key=event.key,
             data=event.model_dump_json().encode(),
             sequence=None if sequence is None else sequence_of(sequence),
         )

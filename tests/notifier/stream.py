@@ -31,16 +31,14 @@ RECORDED = datetime(2026, 3, 2, 8, tzinfo=UTC)
 def contact(
     contact_id: str = "c1", *, name: str = "Ada Lovelace", version: int = 1, **fields: Any
 ) -> contract.ContactSnapshot:
-    return contract.ContactSnapshot(
-        id=contact_id,
-        display_name=name,
-        category=Category.MENTOR,
-        tie=Tie.WEAK,
-        warmth=Warmth.WARM,
-        cadence_days=60,
-        version=version,
+    values: dict[str, Any] = {
+        "category": Category.MENTOR,
+        "tie": Tie.WEAK,
+        "warmth": Warmth.WARM,
+        "cadence_days": 60,
         **fields,
-    )
+    }
+    return contract.ContactSnapshot(id=contact_id, display_name=name, version=version, **values)
 
 
 def interaction(takeaway: str, *, contact_id: str = "c1") -> contract.InteractionSnapshot:

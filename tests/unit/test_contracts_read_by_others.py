@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from shared.contracts.export import CONTRACTS_DIR, SCHEMAS_DIR
-from shared.contracts.registry import EVENT_TYPES
+from shared.contracts.registry import ALL_TYPES
 from shared.kafka.cloudevents import REQUIRED_HEADERS
 from tests.node_tools import run_node
 
@@ -29,15 +29,15 @@ def test_the_reference_asyncapi_parser_reads_every_message_with_its_payload_and_
             if message["name"] == "dead-letter":
                 assert "dlq_error" in message["headers"], message
                 continue
-            assert message["name"] in EVENT_TYPES, message
+            assert message["name"] in ALL_TYPES, message
             assert message["payload"] == "object", message
             assert set(REQUIRED_HEADERS) | {"ce_sequence", "content-type"} <= set(message["headers"]), message
     every_message = {message["name"] for document in found for message in document["messages"]}
-    assert every_message == set(EVENT_TYPES) | {"dead-letter"}  # each type, where it travels
+    assert every_message == set(ALL_TYPES) | {"dead-letter"}  # each type, where it travels
 
 
 def test_every_exported_json_schema_compiles_under_ajv_in_strict_mode() -> None:
     files = sorted(SCHEMAS_DIR.glob("*.json"))
     found = json.loads(run_node(READERS, "read.mjs", "schemas", *map(str, files), what="Ajv"))
-    assert len(found) == len(EVENT_TYPES)
+    assert len(found) == len(ALL_TYPES)
     assert [schema for schema in found if not schema["compiled"]] == []

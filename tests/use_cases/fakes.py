@@ -199,6 +199,18 @@ class FakeFollowUps(Rows[FollowUp]):
         ]
 
 
+class FakeCampusSharing:
+    def __init__(self) -> None:
+        self.choices: dict[str, tuple[bool, datetime]] = {}
+
+    async def sharing(self, owner_id: str) -> bool:
+        return self.choices.get(owner_id, (False, None))[0]
+
+    async def put(self, owner_id: str, *, sharing: bool, changed_at: datetime) -> None:
+        if owner_id not in self.choices or self.choices[owner_id][1] < changed_at:
+            self.choices[owner_id] = (sharing, changed_at)
+
+
 class FakeContactsWork:
     """One unit of work over the contacts fakes; what it publishes is kept once it commits."""
 
@@ -206,6 +218,7 @@ class FakeContactsWork:
         self.contacts = FakeContacts()
         self.interactions = FakeInteractions(self.contacts)
         self.follow_ups = FakeFollowUps()
+        self.campus = FakeCampusSharing()
         self.published: list[ContactChange] = []
         self.uncommitted: list[ContactChange] = []
 

@@ -20,6 +20,7 @@ def contact_snapshot(contact: Contact) -> contract.ContactSnapshot:
         cadence_days=contact.cadence_days,
         last_interaction_at=contact.last_interaction_at,
         archived=contact.archived,
+        origin=contact.origin,
         version=contact.version,
     )
 
@@ -34,6 +35,7 @@ def interaction_snapshot(interaction: Interaction) -> contract.InteractionSnapsh
         occurred_at=interaction.occurred_at,
         outcome=interaction.outcome,
         takeaway=interaction.takeaway,
+        origin=interaction.origin,
         version=interaction.version,
     )
 

@@ -18,6 +18,7 @@ from shared.vocabulary import (
     FollowUpStatus,
     GiveFirstKind,
     InteractionKind,
+    Origin,
     Outcome,
     Tie,
     Warmth,
@@ -102,6 +103,8 @@ class Contact(Archivable):
     last_interaction_at: datetime | None = None
     archived: bool = False
     import_key: str | None = None
+    origin: Origin | None = None
+    """Where it came from when not from the owner's hand (a campus tool)."""
     version: int = 1
 
     EDITABLE = (
@@ -228,6 +231,7 @@ class Interaction:
     takeaway: str | None = None
     deleted: bool = False
     version: int = 1
+    origin: Origin | None = None
     tie_then: Tie | None = None
     """The contact's tie when this was logged, before it revived anything (results count by it)."""
 

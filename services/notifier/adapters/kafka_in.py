@@ -10,14 +10,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.notifier import streaks
 from services.notifier.adapters.db import SqlUnitOfWork
 from services.notifier.domain.announcements import TrackedHabit
+from services.notifier.domain.campus import Fact, FactKind
 from services.notifier.domain.streaks import HabitPlan
 from services.notifier.projection import ContactSeen, FollowUpSeen, InteractionSeen, apply_contacts
 from services.notifier.streaks import CheckInRecord
 from shared.contracts.base import EventData
-from shared.contracts.contacts import ContactEvent, FollowUpEvent, InteractionDeleted, InteractionEvent
+from shared.contracts.contacts import (
+    ContactAdded,
+    ContactEvent,
+    FollowUpCompleted,
+    FollowUpEvent,
+    InteractionDeleted,
+    InteractionEvent,
+)
 from shared.contracts.habits import CheckInEvent, HabitCheckInReverted, HabitEvent, HabitSnapshot
 from shared.kafka.consumer import BatchHandler
 from shared.schedules import Schedule
+from shared.vocabulary import Origin
 
 
 def tracked(owner_id: str, snapshot: HabitSnapshot, recorded_at: datetime | None = None) -> TrackedHabit:
@@ -89,7 +98,47 @@ def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], date
                 for e in found
                 if isinstance(e, FollowUpEvent)
             ],
+            shared=[fact for e in found if (fact := campus_fact(e)) is not None],
             now=clock(),
         )
 
     return apply
+
+
+def campus_fact(event: ContactEvent) -> Fact | None:
+    """What a campus may know of a contacts-stream event, if anything: a contact added, an
+    interaction (logged, changed or deleted), a follow-up completed."""
+    contact = event.contact
+    if isinstance(event, InteractionEvent):
+        talk = event.interaction
+        return Fact(
+            id=talk.id,
+            owner_id=event.owner_id,
+            kind=FactKind.INTERACTION,
+            at=talk.occurred_at,
+            version=talk.version,
+            interaction_kind=talk.kind,
+            give_first_kind=talk.give_first_kind,
+            direction=talk.direction,
+            tie=event.previous_tie or contact.tie,
+            category=contact.category,
+            outcome=talk.outcome,
+            from_campus=talk.origin is Origin.CAMPUS,
+            deleted=isinstance(event, InteractionDeleted),
+        )
+    if isinstance(event, ContactAdded):
+        return Fact(
+            id=contact.id,
+            owner_id=event.owner_id,
+            kind=FactKind.CONTACT,
+            at=event.occurred_at,
+            category=contact.category,
+            tie=contact.tie,
+            warmth=contact.warmth,
+            from_campus=contact.origin is Origin.CAMPUS,
+        )
+    if isinstance(event, FollowUpCompleted):
+        return Fact(
+            id=event.follow_up.id, owner_id=event.owner_id, kind=FactKind.FOLLOW_UP, at=event.occurred_at
+        )
+    return None

@@ -2,9 +2,10 @@
 models themselves are built in one place, ``adapters/kafka_out.py``)."""
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from services.notifier.domain.announcements import Announcement, TrackedHabit
+from services.notifier.domain.campus import Fact, Week
 from services.notifier.domain.nudges import NudgeKind
 
 
@@ -44,4 +45,40 @@ class OwnerDayChanged:
     at: datetime
 
 
-Outgoing = StreakNews | NudgeOutcome | OwnerDayChanged
+@dataclass(frozen=True)
+class SharingChanged:
+    """The owner opted in to share with their campus, or out (the other services follow it)."""
+
+    owner_id: str
+    sharing: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MembershipShared:
+    """What the public stream says of an opt-in (joined) or opt-out (left), on the owner's day."""
+
+    owner_id: str
+    joined: bool
+    on: date
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FactShared:
+    """A fact about a sharing owner, for the public stream: new, changed or deleted."""
+
+    fact: Fact
+    new: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class WeekShared:
+    week: Week
+    at: datetime
+
+
+Outgoing = (
+    StreakNews | NudgeOutcome | OwnerDayChanged | SharingChanged | MembershipShared | FactShared | WeekShared
+)

@@ -3,10 +3,12 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.contacts.adapters.db.campus import SqlCampusSharing
 from services.contacts.adapters.db.contacts import SqlContacts
 from services.contacts.adapters.db.follow_ups import SqlFollowUps
 from services.contacts.adapters.db.interactions import SqlInteractions
 from services.contacts.adapters.db.tables import (
+    campus_sharing,
     contact_tags,
     contacts,
     follow_ups,
@@ -24,6 +26,7 @@ from shared.db.unit_of_work import SessionUnitOfWork
 __all__ = [
     "ConcurrentUpdate",
     "SqlUnitOfWork",
+    "campus_sharing",
     "contact_tags",
     "contacts",
     "follow_ups",
@@ -40,8 +43,10 @@ class SqlUnitOfWork(SessionUnitOfWork):
     contacts: SqlContacts
     interactions: SqlInteractions
     follow_ups: SqlFollowUps
+    campus: SqlCampusSharing
 
     def bind(self, session: AsyncSession) -> None:
+        self.campus = SqlCampusSharing(session)
         self.contacts = SqlContacts(session)
         self.interactions = SqlInteractions(session)
         self.follow_ups = SqlFollowUps(session)

@@ -28,6 +28,7 @@ from services.contacts.ports import ContactQuery, Page
 from shared.errors import DomainError
 from shared.vocabulary import (
     Category,
+    Origin,
     Tie,
     Warmth,
 )
@@ -169,6 +170,7 @@ def _contact_row(contact: Contact) -> dict[str, Any]:
         else ties.next_drift_at(contact.tie, last_touch=contact.last_touch),
         "archived": contact.archived,
         "import_key": contact.import_key,
+        "origin": contact.origin.value if contact.origin else None,
         "created_at": contact.created_at,
         "updated_at": contact.updated_at,
         "version": contact.version,
@@ -199,6 +201,7 @@ def _contact_from_row(row: Any) -> Contact:
         last_interaction_at=row["last_interaction_at"],
         archived=row["archived"],
         import_key=row["import_key"],
+        origin=Origin(row["origin"]) if row["origin"] else None,
         version=row["version"],
     )
 

@@ -20,6 +20,7 @@ from shared.vocabulary import (
     Direction,
     GiveFirstKind,
     InteractionKind,
+    Origin,
     Outcome,
     Tie,
 )
@@ -114,6 +115,7 @@ class SqlInteractions(Versioned):
             notes=row["notes"],
             takeaway=row["takeaway"],
             tie_then=Tie(row["tie_then"]) if row["tie_then"] else None,
+            origin=Origin(row["origin"]) if row["origin"] else None,
             deleted=row["deleted"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
@@ -140,4 +142,5 @@ def _interaction_row(interaction: Interaction) -> dict[str, Any]:
         "updated_at": interaction.updated_at,
         "version": interaction.version,
         "tie_then": interaction.tie_then.value if interaction.tie_then else None,
+        "origin": interaction.origin.value if interaction.origin else None,
     }

@@ -48,6 +48,7 @@ contacts = Table(
     Column("drift_at", UTCDateTime(), comment="when the tie next drifts if nothing happens"),
     Column("archived", Boolean, nullable=False),
     Column("import_key", String(400)),
+    Column("origin", String(16), comment="campus: from a campus tool; null: from the owner"),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
@@ -84,6 +85,7 @@ interactions = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
     Column("tie_then", String(16), comment="the contact's tie when logged; null before 0003"),
+    Column("origin", String(16), comment="campus: from a campus tool; null: from the owner"),
     Index("ix_interactions_owner_contact", "owner_id", "contact_id", "occurred_at"),
 )
 
@@ -103,4 +105,12 @@ follow_ups = Table(
     Column("version", Integer, nullable=False),
     Index("ix_follow_ups_owner_contact", "owner_id", "contact_id"),
     Index("ix_follow_ups_owner_status_due", "owner_id", "status", "due_at"),
+)
+
+campus_sharing = Table(
+    "campus_sharing",
+    metadata,
+    Column("owner_id", String(128), primary_key=True),
+    Column("sharing", Boolean, nullable=False, comment="the owner opted in to share with their campus"),
+    Column("changed_at", UTCDateTime(), nullable=False, comment="when they chose it (newest wins)"),
 )

@@ -16,6 +16,7 @@ from shared.cadence import Band
 from shared.partial_update import not_clearable
 from shared.vocabulary import (
     Category,
+    Origin,
     Tie,
     Warmth,
 )
@@ -78,6 +79,7 @@ class ContactOut(BaseModel):
     going_cold: bool
     band: Band = Field(description="How warm, at a glance: fine, due soon (within a week) or overdue.")
     archived: bool
+    origin: Origin | None = Field(description="campus: from a campus tool; null: added by the student.")
     created_at: datetime
     updated_at: datetime
     version: int
@@ -126,6 +128,7 @@ def contact_out(contact: Contact, now: datetime) -> ContactOut:
         going_cold=contact.going_cold(now),
         band=contact.band(now),
         archived=contact.archived,
+        origin=contact.origin,
         created_at=contact.created_at,
         updated_at=contact.updated_at,
         version=contact.version,

@@ -18,6 +18,7 @@ from shared.vocabulary import (
     Direction,
     GiveFirstKind,
     InteractionKind,
+    Origin,
     Outcome,
 )
 
@@ -55,6 +56,7 @@ class InteractionOut(BaseModel):
     outcome: Outcome | None
     notes: str | None
     takeaway: str | None
+    origin: Origin | None = Field(description="campus: from a campus tool; null: logged by the student.")
     created_at: datetime
     updated_at: datetime
     version: int

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifier.adapters.db.calendars import SqlCalendar
+from services.notifier.adapters.db.campus import SqlCampus
 from services.notifier.adapters.db.delivery import SqlNudges
 from services.notifier.adapters.db.projection import SqlContactsProjection
 from services.notifier.adapters.db.prompts import SqlPrompts
@@ -16,6 +17,8 @@ from services.notifier.adapters.db.streaks import SqlProjection
 from services.notifier.adapters.db.tables import (
     calendar_feeds,
     calendar_revisions,
+    campus_facts,
+    campus_members,
     channels,
     check_ins,
     contacts,
@@ -31,10 +34,10 @@ from services.notifier.adapters.db.tables import (
     prompts,
     streaks,
 )
-from services.notifier.adapters.kafka_out import event_of
+from services.notifier.adapters.kafka_out import Pseudonyms, event_of
 from services.notifier.domain.outgoing import Outgoing
 from shared.auth import DEVELOPMENT_SECRET
-from shared.contracts.base import EventData
+from shared.contracts.base import Event
 from shared.db.unit_of_work import SessionUnitOfWork
 from shared.sealed import Sealer, development_key
 from shared.time import utc_now
@@ -43,6 +46,8 @@ __all__ = [
     "SqlUnitOfWork",
     "calendar_feeds",
     "calendar_revisions",
+    "campus_facts",
+    "campus_members",
     "channels",
     "check_ins",
     "contacts",
@@ -61,6 +66,7 @@ __all__ = [
 
 
 DEVELOPMENT_SEALER = Sealer([development_key(DEVELOPMENT_SECRET)])
+DEVELOPMENT_PSEUDONYMS = Pseudonyms(key=development_key(DEVELOPMENT_SECRET + ":campus"), key_id="development")
 
 
 class SqlUnitOfWork(SessionUnitOfWork):
@@ -69,17 +75,20 @@ class SqlUnitOfWork(SessionUnitOfWork):
     calendar: SqlCalendar
     prompts: SqlPrompts
     nudges: SqlNudges
+    campus: SqlCampus
 
     def __init__(
         self,
         *args: Any,
         clock: Callable[[], datetime] = utc_now,
         sealer: Sealer = DEVELOPMENT_SEALER,
+        pseudonyms: Pseudonyms = DEVELOPMENT_PSEUDONYMS,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._clock = clock
         self._sealer = sealer
+        self._pseudonyms = pseudonyms
 
     def bind(self, session: AsyncSession) -> None:
         self.projection = SqlProjection(session)
@@ -87,6 +96,7 @@ class SqlUnitOfWork(SessionUnitOfWork):
         self.calendar = SqlCalendar(session)
         self.prompts = SqlPrompts(session)
         self.nudges = SqlNudges(session, self._sealer)
+        self.campus = SqlCampus(session)
 
-    def event_of(self, change: Outgoing) -> EventData:
-        return event_of(change, now=self._clock())
+    def event_of(self, change: Outgoing) -> Event:
+        return event_of(change, now=self._clock(), pseudonyms=self._pseudonyms)

@@ -249,3 +249,34 @@ nudge_attempts = Table(
     Column("error", String(500)),
     Index("ix_nudge_attempts_owner", "owner_id", "id"),
 )
+
+campus_members = Table(
+    "campus_members",
+    metadata,
+    Column("owner_id", String(128), primary_key=True),
+    Column("sharing", Boolean, nullable=False, comment="opted in to share with their campus"),
+    Column("changed_at", UTCDateTime(), nullable=False),
+    Column("week_from", Date, comment="the Monday of the next week to summarise"),
+    Column("summary_at", UTCDateTime(), index=True, comment="when that week ends: null while not sharing"),
+)
+
+campus_facts = Table(
+    "campus_facts",
+    metadata,
+    Column("id", String(100), primary_key=True, comment="the contact, interaction, follow-up or milestone"),
+    Column("owner_id", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("on", Date, nullable=False, comment="the owner's local day"),
+    Column("version", Integer, nullable=False),
+    Column("interaction_kind", String(32)),
+    Column("give_first_kind", String(32)),
+    Column("direction", String(16)),
+    Column("tie", String(16)),
+    Column("category", String(32)),
+    Column("warmth", String(8)),
+    Column("outcome", String(32)),
+    Column("from_campus", Boolean, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("milestone", Integer),
+    Index("ix_campus_facts_owner_on", "owner_id", "on"),
+)
