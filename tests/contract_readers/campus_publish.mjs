@@ -16,9 +16,17 @@ const ajv = new Ajv2020({ strict: true, allErrors: true });
 addFormats(ajv);
 ajv.addKeyword("x-cloudevents-type");
 
+const validators = new Map();
+function validator(type) {
+  if (!validators.has(type)) {
+    validators.set(type, ajv.compile(JSON.parse(readFileSync(join(schemasDir, `${type}.json`), "utf8"))));
+  }
+  return validators.get(type);
+}
+
 const messages = records.map((record) => {
   if (!record.careless) {
-    const check = ajv.compile(JSON.parse(readFileSync(join(schemasDir, `${record.type}.json`), "utf8")));
+    const check = validator(record.type);
     if (!check(record.data)) {
       process.stderr.write(`${record.type} does not match its schema: ${JSON.stringify(check.errors)}\n`);
       process.exit(3);
