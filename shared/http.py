@@ -169,7 +169,7 @@ def create_app(
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(browser_origins),
-            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
             max_age=600,
         )

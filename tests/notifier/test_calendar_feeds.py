@@ -173,6 +173,9 @@ async def test_another_owner_reaches_nothing(api: Api) -> None:
             ("POST", "/v1/preferences/channels"),
             ("GET", "/v1/deliveries"),
             ("GET", "/v1/today"),
+            ("GET", "/v1/campus-sharing"),
+            ("PUT", "/v1/campus-sharing"),
+            ("GET", "/v1/cohort/insights"),  # the campus role's, over every sharing student
             ("POST", "/v1/links"),  # the signed link is the credential, not the bearer token
         },
         secret="Ada",

@@ -237,3 +237,16 @@ async def _links_in_mail(mailbox: Mailbox, *, expected: int, timeout_s: float = 
         for label, address in re.findall(r"^([A-Z][\w ]+): (http\S+)$", body, flags=re.MULTILINE):
             found[label] = address
     return found
+
+
+async def test_a_student_opts_in_to_share_with_their_campus_and_out_again(page: Page, system: System) -> None:
+    await sign_in(page, system, student())
+    await page.get_by_role("link", name="Settings").click()
+    share = page.get_by_role("checkbox", name="Share with my campus")
+    await expect(share).not_to_be_checked()  # off until the student turns it on
+    await share.check()
+    await expect(page.get_by_role("status")).to_contain_text("You share with your campus.")
+    await page.reload()
+    await expect(page.get_by_role("checkbox", name="Share with my campus")).to_be_checked()
+    await page.get_by_role("checkbox", name="Share with my campus").uncheck()
+    await expect(page.get_by_role("status")).to_contain_text("You no longer share with your campus.")

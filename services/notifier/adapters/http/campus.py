@@ -79,6 +79,12 @@ def campus_router(
         "/cohort/insights",
         summary="Cohort figures over the students who share (campus role)",
         response_model=InsightsOut,
+        responses={
+            403: {
+                "description": "The token does not carry the campus role",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
+        },
     )
     async def get_insights(
         _staff: Staff,

@@ -1,5 +1,5 @@
-// Settings: the owner's time zone (proposed from the browser), and calendar feeds with a Subscribe
-// link, a copyable URL, rotate and revoke.
+// Settings: the owner's time zone (proposed from the browser), sharing with their campus, and
+// calendar feeds with a Subscribe link, a copyable URL, rotate and revoke.
 import { useEffect, useState } from "preact/hooks";
 import { type Apis, type Feed, type Preferences, need } from "./api";
 import type { components } from "./generated/notifier";
@@ -57,6 +57,7 @@ export function SettingsView({ apis }: { apis: Apis }) {
         />
       )}
       {preferences && <Channels apis={apis} preferences={preferences} onChanged={load} act={act} />}
+      <CampusSharing apis={apis} act={act} />
 
       <div class="card">
         <h2>Calendar feeds</h2>
@@ -257,6 +258,41 @@ function Channels(props: { apis: Apis; preferences: Preferences; onChanged: () =
         </Field>
         <button type="submit">Add channel</button>
       </form>
+    </div>
+  );
+}
+
+function CampusSharing({ apis, act }: { apis: Apis; act: (work: () => Promise<string>) => Promise<void> }) {
+  const [sharing, setSharing] = useState<boolean | null>(null);
+  useEffect(() => {
+    need(apis.notifier.GET("/v1/campus-sharing")).then(
+      (found) => setSharing(found.sharing),
+      (error) => act(async () => Promise.reject(error)),
+    );
+  }, []);
+  if (sharing === null) return null;
+  return (
+    <div class="card">
+      <h2>Your campus</h2>
+      <p>
+        Career services see what students do only as counts and kinds under a pseudonym: how many conversations, with what kind of tie, answered or not, your
+        streak milestones. Never a name, a note or anything you wrote. Campus events, mentor matches and advising appointments then come into your contacts by
+        themselves. Off until you turn it on; turning it off stops it at once.
+      </p>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={sharing}
+          onChange={(e) => {
+            const wanted = e.currentTarget.checked;
+            void act(async () => {
+              setSharing((await need(apis.notifier.PUT("/v1/campus-sharing", { body: { sharing: wanted } }))).sharing);
+              return wanted ? "You share with your campus." : "You no longer share with your campus.";
+            });
+          }}
+        />{" "}
+        Share with my campus
+      </label>
     </div>
   );
 }
