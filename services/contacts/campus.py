@@ -10,7 +10,7 @@ from datetime import datetime
 from services.contacts.domain.campus import NEW_TIE, CampusRecord, Meeting, NotSharing, meetings
 from services.contacts.domain.changes import Change, ChangeKind
 from services.contacts.domain.model import Contact, FollowUp, Interaction
-from services.contacts.interactions import refresh_contact
+from services.contacts.interactions import add_logged
 from services.contacts.ports import UnitOfWork
 from shared.vocabulary import Direction, Origin, Outcome
 
@@ -86,18 +86,7 @@ async def _log(
         tie_then=contact.tie,
         origin=Origin.CAMPUS,
     )
-    await work.interactions.add(interaction)
-    previous = await refresh_contact(work, contact, touched=interaction, now=now)
-    await work.publish(
-        Change(
-            ChangeKind.INTERACTION_LOGGED,
-            contact,
-            interaction.occurred_at,
-            now,
-            interaction=interaction,
-            previous_tie=previous,
-        )
-    )
+    await add_logged(work, contact, interaction, now=now)
 
 
 async def _plan_follow_up(work: UnitOfWork, meeting: Meeting, contact: Contact, *, now: datetime) -> None:

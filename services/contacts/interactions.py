@@ -37,18 +37,7 @@ async def log_interaction(
                 tie_then=contact.tie,
                 **values,
             )
-            await work.interactions.add(interaction)
-            previous = await refresh_contact(work, contact, touched=interaction, now=now)
-            await work.publish(
-                Change(
-                    ChangeKind.INTERACTION_LOGGED,
-                    contact,
-                    occurred_at=interaction.occurred_at,
-                    recorded_at=now,
-                    interaction=interaction,
-                    previous_tie=previous,
-                )
-            )
+            await add_logged(work, contact, interaction, now=now)
             await work.commit()
             return contact, interaction
 
@@ -105,6 +94,22 @@ async def delete_interaction(
             await work.commit()
 
     await retry_on_conflict(attempt)
+
+
+async def add_logged(work: UnitOfWork, contact: Contact, interaction: Interaction, *, now: datetime) -> None:
+    """Store a new interaction, bring its contact up to date and publish that it was logged."""
+    await work.interactions.add(interaction)
+    previous = await refresh_contact(work, contact, touched=interaction, now=now)
+    await work.publish(
+        Change(
+            ChangeKind.INTERACTION_LOGGED,
+            contact,
+            occurred_at=interaction.occurred_at,
+            recorded_at=now,
+            interaction=interaction,
+            previous_tie=previous,
+        )
+    )
 
 
 async def refresh_contact(
