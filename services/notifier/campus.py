@@ -101,13 +101,16 @@ async def sharing_of(*, uow: CampusWorkFactory, owner_id: str) -> Member | None:
 
 
 async def set_sharing(*, uow: CampusWorkFactory, owner_id: str, share: bool, now: datetime) -> Member:
-    """Opt in or out (setting what is already set changes nothing). Opting in starts the public
+    """Opt in or out (setting what is already set, or opting out without ever having opted in,
+    changes nothing). Opting in starts the public
     stream for the owner with ``student.joined``; opting out deletes what was kept for them and
     ends it with ``student.left``. The other services hear of either."""
     async with uow() as work:
         before = (await work.campus.members([owner_id])).get(owner_id)
         if before is not None and before.sharing is share:
             return before
+        if before is None and not share:
+            return left(owner_id, now=now)  # never shared: nothing to stop, nothing to say
         preferences = (await work.nudges.preferences([owner_id])).get(owner_id, Preferences())
         zone, day_start = preferences.timezone, preferences.day_start
         member = (

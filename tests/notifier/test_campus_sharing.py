@@ -94,6 +94,7 @@ async def test_only_what_a_student_does_while_sharing_reaches_the_public_stream(
         api,
         [contract.ContactAdded(**at("student-a"), contact=contact("student-a-c0")), logged("student-a", 0)],
     )
+    await opt(api, "student-a", False)  # never shared: nothing to say
     assert await public_events(api) == []  # before opting in: nothing
 
     await opt(api, "student-a", True)
