@@ -7,6 +7,7 @@ that reason); a record applied before (the same reference) adds nothing."""
 
 from datetime import datetime
 
+from services.contacts import goals
 from services.contacts.domain.campus import NEW_TIE, CampusRecord, Meeting, NotSharing, meetings
 from services.contacts.domain.changes import Change, ChangeKind
 from services.contacts.domain.model import Contact, FollowUp, Interaction
@@ -37,6 +38,7 @@ async def take_record(*, work: UnitOfWork, record: CampusRecord, now: datetime) 
             await work.publish(Change(ChangeKind.CONTACT_ADDED, contact, record.at, now))
         await _log(work, record, meeting, contact, now=now)
         await _plan_follow_up(work, meeting, contact, now=now)
+    await goals.follow(work, record.owner_id, now=now)
 
 
 def _contact(record: CampusRecord, meeting: Meeting, *, now: datetime) -> Contact:

@@ -4,7 +4,7 @@ Each runs in one unit of work: the change and its event commit together."""
 from datetime import datetime
 from typing import Any
 
-from services.contacts import ports
+from services.contacts import goals, ports
 from services.contacts.domain.changes import Change, ChangeKind
 from services.contacts.domain.commands import NEW_CONTACT_DEFAULTS, ContactChanges, NewContact
 from services.contacts.domain.model import Contact
@@ -19,6 +19,7 @@ async def add_contact(*, uow: UnitOfWorkFactory, owner_id: str, fields: NewConta
     async with uow() as work:
         await work.contacts.add(contact)
         await work.publish(Change(ChangeKind.CONTACT_ADDED, contact, occurred_at=now, recorded_at=now))
+        await goals.follow(work, owner_id, now=now)
         await work.commit()
     return contact
 
@@ -45,6 +46,7 @@ async def update_contact(
         if changed:
             await work.contacts.save(contact)
             await work.publish(Change(ChangeKind.CONTACT_UPDATED, contact, now, now, changed=changed))
+            await goals.follow(work, owner_id, now=now)
             await work.commit()
         return contact
 
@@ -64,6 +66,7 @@ async def archive_contact(
             await work.follow_ups.save(follow_up)
             await work.publish(Change(ChangeKind.FOLLOW_UP_CANCELLED, contact, now, now, follow_up=follow_up))
         await work.publish(Change(ChangeKind.CONTACT_ARCHIVED, contact, now, now))
+        await goals.follow(work, owner_id, now=now)
         await work.commit()
         return contact
 

@@ -5,7 +5,7 @@ the change and its event commit together."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.contacts import ports
+from services.contacts import goals, ports
 from services.contacts.domain.changes import Change, ChangeKind
 from services.contacts.domain.imports import ImportedContact, ParsedFile, RowError
 from services.contacts.domain.model import Contact
@@ -43,6 +43,7 @@ async def import_contacts(
             await work.contacts.add(contact)
             await work.publish(Change(ChangeKind.CONTACT_ADDED, contact, now, now))
             report.created.append(contact.id)
+        await goals.follow(work, owner_id, now=now)
         await work.commit()
     report.errors.sort(key=lambda error: error.row)
     return report

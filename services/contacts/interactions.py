@@ -6,7 +6,7 @@ loses a race on it (a database that cannot lock rows, SQLite) is redone (``retry
 from datetime import datetime
 from typing import Any
 
-from services.contacts import ports
+from services.contacts import goals, ports
 from services.contacts.domain.changes import Change, ChangeKind
 from services.contacts.domain.commands import NEW_INTERACTION_DEFAULTS, InteractionChanges, NewInteraction
 from services.contacts.domain.model import Contact, Interaction
@@ -72,6 +72,7 @@ async def update_interaction(
                         previous_tie=previous,
                     )
                 )
+                await goals.follow(work, owner_id, now=now)
                 await work.commit()
             return interaction
 
@@ -91,6 +92,7 @@ async def delete_interaction(
             await work.publish(
                 Change(ChangeKind.INTERACTION_DELETED, contact, now, now, interaction=interaction)
             )
+            await goals.follow(work, owner_id, now=now)
             await work.commit()
 
     await retry_on_conflict(attempt)
@@ -110,6 +112,7 @@ async def add_logged(work: UnitOfWork, contact: Contact, interaction: Interactio
             previous_tie=previous,
         )
     )
+    await goals.follow(work, contact.owner_id, now=now)
 
 
 async def refresh_contact(

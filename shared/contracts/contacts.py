@@ -5,6 +5,7 @@ projection and never call the contacts API. ``version`` rises with every change 
 a consumer that already holds a higher version ignores a late, stale event.
 """
 
+from datetime import date
 from typing import Annotated, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -167,3 +168,69 @@ class FollowUpCompleted(FollowUpEvent):
 
 class FollowUpCancelled(FollowUpEvent):
     event_type: ClassVar[str] = "keepwarm.followup.cancelled.v1"
+
+
+class DraftSent(ContactEvent):
+    """An outreach draft was sent (the outbound message is logged as ``interaction_id``). Carries
+    which warm-message rules it passed, not its text."""
+
+    event_type: ClassVar[str] = "keepwarm.draft.sent.v1"
+    draft_id: str = Field(max_length=36)
+    interaction_id: str = Field(max_length=36)
+    passed: tuple[str, ...] = Field(default=(), max_length=20, description="The rules it passed.")
+    failed: tuple[str, ...] = Field(default=(), max_length=20, description="The rules it did not pass.")
+
+    @property
+    def subject(self) -> str:
+        return self.draft_id
+
+
+class InterviewPrepared(ContactEvent):
+    """An informational interview with ``contact`` was prepared: questions, and a reminder to
+    send them ahead (``reminder_id``, a follow-up)."""
+
+    event_type: ClassVar[str] = "keepwarm.interview.prepared.v1"
+    interview_id: str = Field(max_length=36)
+    scheduled_at: AwareDatetime = Field(description="When the interview is planned.")
+    questions: int = Field(ge=1, description="How many questions were prepared.")
+    reminder_id: str | None = Field(default=None, max_length=36)
+
+    @property
+    def subject(self) -> str:
+        return self.interview_id
+
+
+class GoalSnapshot(Snapshot):
+    id: str = Field(max_length=36)
+    kind: str = Field(
+        max_length=40, description="people_in_role, dormant_ties_revived or informational_interviews."
+    )
+    title: str = Field(
+        max_length=300, description="The goal in the student's words, e.g. 5 people who are data engineers."
+    )
+    target: int = Field(ge=1)
+    progress: int = Field(ge=0)
+    month: date | None = Field(default=None, description="For a monthly goal: the month's first day.")
+    reached_at: AwareDatetime | None = None
+    version: int = Field(ge=1)
+
+
+class GoalEvent(EventData):
+    stream: ClassVar[Stream] = Stream.CONTACTS
+    goal: GoalSnapshot
+
+    @property
+    def subject(self) -> str:
+        return self.goal.id
+
+
+class GoalProgressed(GoalEvent):
+    """A networking goal's count changed."""
+
+    event_type: ClassVar[str] = "keepwarm.goal.progressed.v1"
+
+
+class GoalReached(GoalEvent):
+    """A networking goal met its target for the first time: something to celebrate."""
+
+    event_type: ClassVar[str] = "keepwarm.goal.reached.v1"

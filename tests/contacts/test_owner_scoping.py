@@ -14,6 +14,12 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/v1/interactions/{interaction_id}"): {"takeaway": "mine now"},
     ("POST", "/v1/contacts/{contact_id}/follow-ups"): {"title": "x", "due_at": "2026-04-01T09:00:00Z"},
     ("POST", "/v1/follow-ups/{follow_up_id}/reschedule"): {"due_at": "2026-04-01T09:00:00Z"},
+    ("POST", "/v1/contacts/{contact_id}/drafts"): {"subject": "Hi", "body": "Hello"},
+    ("PATCH", "/v1/drafts/{draft_id}"): {"body": "mine now"},
+    ("POST", "/v1/contacts/{contact_id}/interviews"): {"scheduled_at": "2026-04-01T09:00:00Z"},
+    ("PATCH", "/v1/interviews/{interview_id}"): {"questions": ["mine now?"]},
+    ("POST", "/v1/interviews/{interview_id}/held"): {"takeaway": "mine now"},
+    ("POST", "/v1/interviews/{interview_id}/proposals/{kind}/accept"): {},
 }
 NOT_ID_SCOPED = {
     ("POST", "/v1/contacts"),
@@ -22,6 +28,9 @@ NOT_ID_SCOPED = {
     ("GET", "/v1/exports/contacts.csv"),
     ("GET", "/v1/exports/contacts.vcf"),
     ("GET", "/v1/results"),
+    ("GET", "/v1/interviews"),
+    ("POST", "/v1/goals"),
+    ("GET", "/v1/goals"),
     ("POST", "/v1/links"),  # the signed link is the credential, not the bearer token
 }
 
@@ -33,6 +42,9 @@ async def snapshot(api: Api) -> list[Any]:
             list((await connection.execute(select(db.contacts).order_by(db.contacts.c.id))).all()),
             list((await connection.execute(select(db.interactions))).all()),
             list((await connection.execute(select(db.follow_ups))).all()),
+            list((await connection.execute(select(db.drafts))).all()),
+            list((await connection.execute(select(db.interviews))).all()),
+            list((await connection.execute(select(db.goals))).all()),
         ]
 
 
@@ -55,7 +67,34 @@ async def test_another_owner_gets_404_on_every_route_and_changes_nothing(api: Ap
             headers=alice,
         )
     ).json()
-    ids = {"contact_id": contact["id"], "interaction_id": interaction["id"], "follow_up_id": follow_up["id"]}
+    draft = (
+        await api.client.post(
+            f"/v1/contacts/{contact['id']}/drafts",
+            json={"subject": "Hi Ada", "body": "Ada, hello"},
+            headers=alice,
+        )
+    ).json()
+    interview = (
+        await api.client.post(
+            f"/v1/contacts/{contact['id']}/interviews",
+            json={"scheduled_at": "2026-04-01T09:00:00Z"},
+            headers=alice,
+        )
+    ).json()
+    goal = (
+        await api.client.post(
+            "/v1/goals", json={"kind": "people_in_role", "target": 5, "role": "Ada"}, headers=alice
+        )
+    ).json()
+    ids = {
+        "contact_id": contact["id"],
+        "interaction_id": interaction["id"],
+        "follow_up_id": follow_up["id"],
+        "draft_id": draft["id"],
+        "interview_id": interview["id"],
+        "goal_id": goal["id"],
+        "kind": "thank_you",
+    }
     before = await snapshot(api)
 
     checked = await assert_routes_are_owner_scoped(

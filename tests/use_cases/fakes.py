@@ -8,7 +8,11 @@ from datetime import date, datetime
 from typing import Generic, Protocol, Self, TypeVar
 
 from services.contacts.domain.changes import Change as ContactChange
+from services.contacts.domain.changes import GoalChange
+from services.contacts.domain.goals import Counted, Goal
+from services.contacts.domain.interviews import Interview
 from services.contacts.domain.model import Contact, FollowUp, Interaction
+from services.contacts.domain.outreach import Draft
 from services.contacts.domain.results import Logged
 from services.contacts.ports import ContactQuery, Page
 from services.habits.domain.changes import Change
@@ -199,6 +203,55 @@ class FakeFollowUps(Rows[FollowUp]):
         ]
 
 
+class FakeDrafts(Rows[Draft]):
+    async def get(self, *, owner_id: str, draft_id: str) -> Draft | None:
+        return self.find(owner_id, draft_id)
+
+    async def of_owner(self, *, owner_id: str, contact_id: str | None = None) -> list[Draft]:
+        return [
+            deepcopy(d)
+            for d in self.rows.values()
+            if d.owner_id == owner_id and contact_id in (None, d.contact_id)
+        ]
+
+    async def remove(self, draft: Draft) -> None:
+        self.rows.pop(draft.id, None)
+
+
+class FakeInterviews(Rows[Interview]):
+    async def get(self, *, owner_id: str, interview_id: str) -> Interview | None:
+        return self.find(owner_id, interview_id)
+
+    async def of_owner(self, *, owner_id: str) -> list[Interview]:
+        return [deepcopy(i) for i in self.rows.values() if i.owner_id == owner_id]
+
+
+class FakeGoals(Rows[Goal]):
+    """Goals, counted from the fake contacts (roles only: the monthly counts are tested on both
+    databases)."""
+
+    def __init__(self, contacts: "FakeContacts") -> None:
+        super().__init__()
+        self.contacts = contacts
+
+    async def get(self, *, owner_id: str, goal_id: str) -> Goal | None:
+        return self.find(owner_id, goal_id)
+
+    async def of_owner(self, *, owner_id: str) -> list[Goal]:
+        return [deepcopy(g) for g in self.rows.values() if g.owner_id == owner_id]
+
+    async def remove(self, goal: Goal) -> None:
+        self.rows.pop(goal.id, None)
+
+    async def counted(self, *, owner_id: str, month: date | None) -> Counted:
+        roles = tuple(
+            c.role
+            for c in self.contacts.rows.values()
+            if c.owner_id == owner_id and c.role and not c.archived
+        )
+        return Counted(roles=roles, revived_contacts=frozenset(), interviews=0)
+
+
 class FakeCampusSharing:
     def __init__(self) -> None:
         self.choices: dict[str, tuple[bool, datetime]] = {}
@@ -219,11 +272,18 @@ class FakeContactsWork:
         self.interactions = FakeInteractions(self.contacts)
         self.follow_ups = FakeFollowUps()
         self.campus = FakeCampusSharing()
+        self.drafts = FakeDrafts()
+        self.interviews = FakeInterviews()
+        self.goals = FakeGoals(self.contacts)
         self.published: list[ContactChange] = []
         self.uncommitted: list[ContactChange] = []
+        self.goal_changes: list[GoalChange] = []
 
-    async def publish(self, change: ContactChange) -> None:
-        self.uncommitted.append(change)
+    async def publish(self, change: ContactChange | GoalChange) -> None:
+        if isinstance(change, GoalChange):
+            self.goal_changes.append(change)
+        else:
+            self.uncommitted.append(change)
 
     async def commit(self) -> None:
         self.published += self.uncommitted

@@ -1,8 +1,9 @@
 """Contract events built from the tracker's changes: what leaves the contacts service."""
 
-from services.contacts.domain.changes import Change, ChangeKind
+from services.contacts.domain.changes import Change, ChangeKind, GoalChange
 from services.contacts.domain.model import Contact, FollowUp, Interaction
 from shared.contracts import contacts as contract
+from shared.contracts.base import EventData
 
 SOURCE = "/keepwarm/contacts"
 
@@ -53,7 +54,25 @@ def follow_up_snapshot(follow_up: FollowUp) -> contract.FollowUpSnapshot:
     )
 
 
-def event_of(change: Change) -> contract.ContactEvent:
+def goal_event(change: GoalChange) -> contract.GoalEvent:
+    goal = change.goal
+    snapshot = contract.GoalSnapshot(
+        id=goal.id,
+        kind=goal.kind.value,
+        title=goal.title,
+        target=goal.target,
+        progress=goal.progress,
+        month=goal.month,
+        reached_at=goal.reached_at,
+        version=goal.version,
+    )
+    stamp = {"owner_id": goal.owner_id, "occurred_at": change.at, "recorded_at": change.at, "goal": snapshot}
+    return contract.GoalReached(**stamp) if change.reached else contract.GoalProgressed(**stamp)
+
+
+def event_of(change: Change | GoalChange) -> EventData:
+    if isinstance(change, GoalChange):
+        return goal_event(change)
     common = {
         "owner_id": change.contact.owner_id,
         "occurred_at": change.occurred_at,
@@ -67,6 +86,26 @@ def event_of(change: Change) -> contract.ContactEvent:
             return contract.ContactUpdated(**common, changed=change.changed)
         case ChangeKind.CONTACT_ARCHIVED:
             return contract.ContactArchived(**common)
+        case ChangeKind.DRAFT_SENT:
+            assert change.draft is not None
+            assert change.draft.interaction_id is not None
+            return contract.DraftSent(
+                **common,
+                draft_id=change.draft.id,
+                interaction_id=change.draft.interaction_id,
+                passed=tuple(f.rule.value for f in change.findings if f.passed),
+                failed=tuple(f.rule.value for f in change.findings if not f.passed),
+            )
+        case ChangeKind.INTERVIEW_PREPARED:
+            interview = change.interview
+            assert interview is not None
+            return contract.InterviewPrepared(
+                **common,
+                interview_id=interview.id,
+                scheduled_at=interview.scheduled_at,
+                questions=len(interview.questions),
+                reminder_id=interview.reminder_id,
+            )
         case ChangeKind.INTERACTION_LOGGED | ChangeKind.INTERACTION_UPDATED | ChangeKind.INTERACTION_DELETED:
             assert change.interaction is not None
             interaction = {

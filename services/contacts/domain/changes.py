@@ -4,7 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from services.contacts.domain.goals import Goal
+from services.contacts.domain.interviews import Interview
 from services.contacts.domain.model import Contact, FollowUp, Interaction
+from services.contacts.domain.outreach import Draft, Finding
 from shared.vocabulary import Tie
 
 
@@ -18,6 +21,8 @@ class ChangeKind(StrEnum):
     FOLLOW_UP_SCHEDULED = "follow_up_scheduled"
     FOLLOW_UP_COMPLETED = "follow_up_completed"
     FOLLOW_UP_CANCELLED = "follow_up_cancelled"
+    DRAFT_SENT = "draft_sent"
+    INTERVIEW_PREPARED = "interview_prepared"
 
 
 @dataclass(frozen=True)
@@ -30,3 +35,15 @@ class Change:
     follow_up: FollowUp | None = None
     changed: tuple[str, ...] = ()
     previous_tie: Tie | None = None
+    draft: Draft | None = None
+    findings: tuple[Finding, ...] = ()
+    interview: Interview | None = None
+
+
+@dataclass(frozen=True)
+class GoalChange:
+    """A goal's count changed (``reached``: it met its target just now)."""
+
+    goal: Goal
+    reached: bool
+    at: datetime

@@ -4,6 +4,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -113,4 +114,54 @@ campus_sharing = Table(
     Column("owner_id", String(128), primary_key=True),
     Column("sharing", Boolean, nullable=False, comment="the owner opted in to share with their campus"),
     Column("changed_at", UTCDateTime(), nullable=False, comment="when they chose it (newest wins)"),
+)
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False),
+    Column("contact_id", String(36), ForeignKey("contacts.id"), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime()),
+    Column("interaction_id", String(36), ForeignKey("interactions.id")),
+    Column("version", Integer, nullable=False),
+    Index("ix_drafts_owner_contact", "owner_id", "contact_id"),
+)
+
+interviews = Table(
+    "interviews",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False),
+    Column("contact_id", String(36), ForeignKey("contacts.id"), nullable=False),
+    Column("scheduled_at", UTCDateTime(), nullable=False),
+    Column("questions", JSON, nullable=False),
+    Column("reminder_id", String(36), comment="the follow-up to send the questions ahead"),
+    Column("stage", String(16), nullable=False),
+    Column("interaction_id", String(36), ForeignKey("interactions.id")),
+    Column("takeaway", Text),
+    Column("proposals", JSON, nullable=False, comment="the thank-you and update follow-ups proposed"),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_interviews_owner", "owner_id", "scheduled_at"),
+)
+
+goals = Table(
+    "goals",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_id", String(128), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("target", Integer, nullable=False),
+    Column("role", String(200)),
+    Column("month", Date),
+    Column("progress", Integer, nullable=False),
+    Column("reached_at", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
 )

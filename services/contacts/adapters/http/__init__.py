@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from services.contacts.adapters.db import ConcurrentUpdate
+from services.contacts.adapters.http.coaching import coaching_routes
 from services.contacts.adapters.http.contacts import contacts_routes
 from services.contacts.adapters.http.files import files_routes
 from services.contacts.adapters.http.follow_ups import follow_up_link_actions, follow_ups_routes
@@ -21,7 +22,14 @@ from shared.errors import InvalidTransition
 def contacts_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
     """The /v1 routes; ``owner`` is the dependency that yields the caller's owner id."""
     router = APIRouter(prefix="/v1")
-    for routes in (contacts_routes, interactions_routes, follow_ups_routes, files_routes, results_routes):
+    for routes in (
+        contacts_routes,
+        interactions_routes,
+        follow_ups_routes,
+        files_routes,
+        results_routes,
+        coaching_routes,
+    ):
         router.include_router(routes(uow=uow, owner=owner, clock=clock))
     return router
 
