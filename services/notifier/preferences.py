@@ -132,7 +132,7 @@ async def change_preferences(
         before = (await work.nudges.preferences([owner_id])).get(owner_id, Preferences())
         preferences = change.applied_to(before)
         await save_preferences(work=work, owner_id=owner_id, preferences=preferences, now=now)
-        if before.cadence != preferences.cadence:
+        if (before.cadence, before.style) != (preferences.cadence, preferences.style):
             owned = [p.contact_id for p in await work.prompts.of_owner(owner_id)]
             await follow_contacts(work=work, contact_ids=owned, now=now)
         if (before.timezone, before.day_start) != (preferences.timezone, preferences.day_start):

@@ -11,8 +11,9 @@ from typing import Protocol
 
 from services.notifier.calendars import FeedRevisions
 from services.notifier.campus import CampusWork, share
+from services.notifier.delivery import enqueue
 from services.notifier.domain.campus import Fact
-from services.notifier.domain.nudges import NudgeKind
+from services.notifier.domain.nudges import Nudge, NudgeKind
 from services.notifier.prompts import PromptWork, follow_contacts
 from shared.contracts.contacts import ContactSnapshot, FollowUpSnapshot, InteractionSnapshot
 from shared.vocabulary import FollowUpStatus
@@ -72,6 +73,7 @@ async def apply_contacts(
     interactions: Sequence[InteractionSeen],
     follow_ups: Sequence[FollowUpSeen],
     shared: Sequence[Fact] = (),
+    celebrate: Sequence[Nudge] = (),
     now: datetime,
 ) -> None:
     """Take a batch of the contacts stream into the projection and everything that follows it,
@@ -86,3 +88,4 @@ async def apply_contacts(
     named = {s.contact.id for s in contacts}
     await follow_contacts(work=work, contact_ids=named, now=now)
     await share(work=work, facts=shared, now=now)
+    await enqueue(work=work, nudges=celebrate, now=now)

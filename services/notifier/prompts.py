@@ -89,6 +89,7 @@ async def follow_contacts(*, work: PromptWork, contact_ids: Collection[str], now
             archived=seen.archived,
             touches=touches.get(contact_id, []),
             owner_cadence=preferences.get(seen.owner_id, Preferences()).cadence,
+            style=preferences.get(seen.owner_id, Preferences()).style,
         )
         if prompt != previous:
             changed.append(prompt)

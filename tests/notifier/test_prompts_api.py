@@ -405,3 +405,23 @@ async def test_the_owners_zone_and_day_start_are_set_once_and_announced(api: Api
     assert same.status_code == 200
     [event] = await announced()
     assert (event["timezone"], event["day_start"], event["key"]) == ("America/Chicago", "03:30:00", OWNER)
+
+
+async def test_a_networking_style_changes_how_suggestions_say_it(api: Api) -> None:
+    await seed(api)
+    me = api.as_owner(OWNER)
+    style = {"networking_style": {"medium": "online", "size": "groups"}}
+    changed = await api.client.patch("/v1/preferences", json=style, headers=me)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["networking_style"] == {"medium": "online", "size": "groups"}
+    [due] = await prompts(api)
+    text = due["suggestion"]["text"]
+    assert text.startswith("Send Ada something worth reading on compilers.")
+    assert text.endswith(
+        ("in an online community or group chat you share.", "one step outside your usual way.")
+    )
+    refused = await api.client.patch(
+        "/v1/preferences", json={"networking_style": {"medium": "telepathy"}}, headers=me
+    )
+    assert refused.status_code == 422
+    assert "networking_style" in refused.text

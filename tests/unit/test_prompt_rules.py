@@ -113,3 +113,26 @@ def test_quiet_hours_move_a_nudge_to_their_end_in_local_time_across_dst() -> Non
     assert next_allowed(noon, "Europe/Berlin", quiet) == noon
     assert not QuietHours(time(9), time(9)).contains(time(9))
     assert QuietHours(time(13), time(14)).contains(time(13, 30))
+
+
+def test_a_suggestion_says_how_to_do_it_the_owners_way_and_now_and_then_one_step_outside() -> None:
+    from services.notifier.domain.prompts import STRETCH_EVERY, Medium, Size, Style, follow, stretch_now
+
+    one_to_one = Style(Medium.IN_PERSON, Size.ONE_TO_ONE)
+    people = [person(id=f"c{n}", last_interaction_at=MET + timedelta(days=n)) for n in range(200)]
+    prompts = [
+        follow(None, owner_id="me", person=p, archived=False, touches=[], style=one_to_one) for p in people
+    ]
+    stretched = [p for p in prompts if "one step outside" in p.suggestion.text]
+    assert all(
+        p.suggestion.text.endswith("Do it over a coffee or a walk.") for p in prompts if p not in stretched
+    )
+    assert all("try it at a meetup or event they go to" in p.suggestion.text for p in stretched)
+    assert {p.contact_id for p in stretched} == {
+        p.contact_id for p in prompts if stretch_now(p.contact_id, p.due_at)
+    }
+    assert 200 / STRETCH_EVERY / 2 < len(stretched) < 200 / STRETCH_EVERY * 2  # now and then, not always
+    groups_online = Style(Medium.ONLINE, Size.GROUPS)
+    assert groups_online.stretched == Style(Medium.ONLINE, Size.ONE_TO_ONE)  # the same medium, the other size
+    plain = follow(None, owner_id="me", person=people[0], archived=False, touches=[])
+    assert plain.suggestion.text == suggest(people[0]).text  # no style said: as before

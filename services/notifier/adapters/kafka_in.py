@@ -11,6 +11,7 @@ from services.notifier import streaks
 from services.notifier.adapters.db import SqlUnitOfWork
 from services.notifier.domain.announcements import TrackedHabit
 from services.notifier.domain.campus import Fact, FactKind
+from services.notifier.domain.nudges import goal_nudge
 from services.notifier.domain.streaks import HabitPlan
 from services.notifier.projection import ContactSeen, FollowUpSeen, InteractionSeen, apply_contacts
 from services.notifier.streaks import CheckInRecord
@@ -20,6 +21,7 @@ from shared.contracts.contacts import (
     ContactEvent,
     FollowUpCompleted,
     FollowUpEvent,
+    GoalReached,
     InteractionDeleted,
     InteractionEvent,
 )
@@ -99,6 +101,11 @@ def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], date
                 if isinstance(e, FollowUpEvent)
             ],
             shared=[fact for e in found if (fact := campus_fact(e)) is not None],
+            celebrate=[
+                goal_nudge(owner_id=e.owner_id, goal_id=e.goal.id, title=e.goal.title)
+                for e in events
+                if isinstance(e, GoalReached)
+            ],
             now=clock(),
         )
 

@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from services.notifier.domain.prompts import Suggestion
+from services.notifier.domain.prompts import Style, Suggestion
 from services.notifier.domain.quiet_hours import QuietHours, next_allowed
 from shared.cadence import DEFAULT_CADENCE_DAYS
 from shared.errors import DomainError
@@ -41,11 +41,14 @@ class NudgeKind(StrEnum):
     FOLLOW_UP = "follow_up"
     HABIT_AT_RISK = "habit_at_risk"
     MILESTONE = "milestone"
+    GOAL = "goal"
     DIGEST = "digest"
     CHANNEL_PAUSED = "channel_paused"
 
 
-DIGESTIBLE = frozenset({NudgeKind.PROMPT, NudgeKind.FOLLOW_UP, NudgeKind.HABIT_AT_RISK, NudgeKind.MILESTONE})
+DIGESTIBLE = frozenset(
+    {NudgeKind.PROMPT, NudgeKind.FOLLOW_UP, NudgeKind.HABIT_AT_RISK, NudgeKind.MILESTONE, NudgeKind.GOAL}
+)
 UNCOUNTED = frozenset({NudgeKind.CHANNEL_PAUSED})
 
 
@@ -75,6 +78,8 @@ class Preferences:
     digest_time: time = time(8, 0)
     cadence: dict[Tie, int] = field(default_factory=dict)
     """The owner's cadence, in days, for a whole tie (replacing the default)."""
+    style: Style | None = None
+    """How the owner likes to network; None: not said."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class PreferencesChange:
     digest_time: time | None = None
     cadence: dict[Tie, int] | None = None
     """Days per tie, for every tie: the ones equal to the default stop replacing it."""
+    style: Style | None = None
 
     def applied_to(self, before: Preferences) -> Preferences:
         cadence = before.cadence
@@ -102,6 +108,7 @@ class PreferencesChange:
             digest=self.digest if self.digest is not None else before.digest,
             digest_time=self.digest_time or before.digest_time,
             cadence=cadence,
+            style=self.style or before.style,
         )
 
 
@@ -225,6 +232,18 @@ def milestone_nudge(*, owner_id: str, habit_id: str, name: str, milestone: int, 
         subject_id=habit_id,
         title=f"{milestone} in a row: {name}",
         body=f"You kept {name} going {milestone} times in a row. Well done!",
+    )
+
+
+def goal_nudge(*, owner_id: str, goal_id: str, title: str) -> Nudge:
+    """Celebrate a networking goal reached (once per goal)."""
+    return Nudge(
+        key=f"goal:{goal_id}",
+        owner_id=owner_id,
+        kind=NudgeKind.GOAL,
+        subject_id=goal_id,
+        title=f"Goal reached: {title}",
+        body=f"You set yourself a goal and got there: {title}. Time for the next one?",
     )
 
 

@@ -13,6 +13,11 @@ never met) first gets a first contact: a short introduction that says why them, 
 specific, small ask. The suggestion never repeats the kind of the
 previous one for the same contact, and rotates through the tags.
 
+**Comfort and energy.** An owner may say how they like to network: online or in person, one to
+one or in groups. Each suggestion then says how to do it that way; and now and then (one cycle in
+:data:`STRETCH_EVERY` for a contact) it proposes one step just outside it: the same medium, the
+other size (a group person meets one person; a one-to-one person joins a group).
+
 **Politeness.** After two outbound touches in a row that got no answer, the contact is held
 until they answer (an inbound interaction, or an outcome that shows a reply) or the owner resets
 it. Nudges about it wait out the owner's quiet hours (``quiet_hours.py``) and daily limit.
@@ -24,6 +29,7 @@ later moment or dismiss it for this cycle; the scheduler wakes a prompt once per
 becomes due (``wake_at``), so a redelivered event or a second instance nudges nobody twice.
 """
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -36,6 +42,56 @@ from shared.vocabulary import Category, Direction, Outcome, Tie, Warmth
 
 UNANSWERED_LIMIT = 2
 LONGEST_SNOOZE = timedelta(days=365)
+
+
+STRETCH_EVERY = 4
+
+
+class Medium(StrEnum):
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+
+
+class Size(StrEnum):
+    ONE_TO_ONE = "one_to_one"
+    GROUPS = "groups"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the owner likes to network."""
+
+    medium: Medium
+    size: Size
+
+    @property
+    def stretched(self) -> "Style":
+        """One step outside: the same medium, the other size."""
+        return Style(self.medium, Size.GROUPS if self.size is Size.ONE_TO_ONE else Size.ONE_TO_ONE)
+
+
+WAYS = {
+    Style(Medium.ONLINE, Size.ONE_TO_ONE): "by a direct message or a short video call",
+    Style(Medium.ONLINE, Size.GROUPS): "in an online community or group chat you share",
+    Style(Medium.IN_PERSON, Size.ONE_TO_ONE): "over a coffee or a walk",
+    Style(Medium.IN_PERSON, Size.GROUPS): "at a meetup or event they go to",
+}
+
+
+def stretch_now(contact_id: str, due_at: datetime) -> bool:
+    """Whether this cycle of this contact's prompt is one that stretches (stable per cycle)."""
+    return zlib.crc32(f"{contact_id}:{due_at.date().isoformat()}".encode()) % STRETCH_EVERY == 0
+
+
+def styled(suggestion: "Suggestion", style: Style | None, *, stretch: bool) -> "Suggestion":
+    """The suggestion said the owner's way, or one step outside it."""
+    if style is None:
+        return suggestion
+    if stretch:
+        way = f" This time, try it {WAYS[style.stretched]}: one step outside your usual way."
+    else:
+        way = f" Do it {WAYS[style]}."
+    return replace(suggestion, text=suggestion.text + way)
 
 
 class SuggestionKind(StrEnum):
@@ -254,17 +310,22 @@ def follow(
     archived: bool,
     touches: Sequence[Touch],
     owner_cadence: dict[Tie, int] | None = None,
+    style: Style | None = None,
 ) -> Prompt:
-    """The prompt after the contact, its interactions or the owner's cadence changed. A new due
-    moment resolves the current cycle and opens the next one."""
+    """The prompt after the contact, its interactions or the owner's cadence or style changed. A
+    new due moment resolves the current cycle and opens the next one."""
     due = due_at(person, owner_cadence)
+
+    def fitting(previous: Suggestion | None = None) -> Suggestion:
+        return styled(suggest(person, previous), style, stretch=stretch_now(person.id, due))
+
     if prompt is None:
         return Prompt(
             contact_id=person.id,
             owner_id=owner_id,
             added_at=person.added_at,
             due_at=due,
-            suggestion=suggest(person),
+            suggestion=fitting(),
             held=held_back(touches),
             archived=archived,
         )
@@ -273,7 +334,7 @@ def follow(
         return replace(
             prompt,
             due_at=due,
-            suggestion=suggest(person, prompt.suggestion),
+            suggestion=fitting(prompt.suggestion),
             previous=prompt.suggestion,
             held=held,
             archived=archived,
@@ -281,7 +342,7 @@ def follow(
             dismissed=False,
             nudged_for=None,
         )
-    return replace(prompt, suggestion=suggest(person, prompt.previous), held=held, archived=archived)
+    return replace(prompt, suggestion=fitting(prompt.previous), held=held, archived=archived)
 
 
 def snooze(prompt: Prompt, *, until: datetime, now: datetime) -> Prompt:

@@ -21,6 +21,7 @@ from services.notifier.adapters.db.tables import (
 )
 from services.notifier.delivery import Attempt, StoredNudge
 from services.notifier.domain.nudges import UNCOUNTED, Channel, Nudge, NudgeKind, NudgeStatus, Preferences
+from services.notifier.domain.prompts import Medium, Size, Style
 from services.notifier.domain.quiet_hours import QuietHours
 from shared.db.statements import claim_due, dialect_insert
 from shared.sealed import Sealer
@@ -49,6 +50,9 @@ class SqlNudges:
                 digest=row["digest"],
                 digest_time=row["digest_time"],
                 cadence={Tie(tie): days for tie, days in row["cadence"].items()},
+                style=Style(Medium(row["style_medium"]), Size(row["style_size"]))
+                if row["style_medium"] and row["style_size"]
+                else None,
             )
             for row in rows.mappings()
         }
@@ -66,6 +70,8 @@ class SqlNudges:
             "digest": chosen.digest,
             "digest_time": chosen.digest_time,
             "cadence": {tie.value: days for tie, days in sorted(chosen.cadence.items())},
+            "style_medium": chosen.style.medium.value if chosen.style else None,
+            "style_size": chosen.style.size.value if chosen.style else None,
             "next_digest_at": next_digest_at,
             "updated_at": now,
         }

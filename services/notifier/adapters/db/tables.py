@@ -197,6 +197,8 @@ preferences = Table(
     Column("digest", Boolean, nullable=False),
     Column("digest_time", Time, nullable=False),
     Column("cadence", JSON, nullable=False, comment="days per tie, replacing the defaults"),
+    Column("style_medium", String(16), comment="online or in_person: how the owner likes to network"),
+    Column("style_size", String(16), comment="one_to_one or groups"),
     Column("next_digest_at", UTCDateTime(), index=True),
     Column("updated_at", UTCDateTime(), nullable=False),
 )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, StrictBool
 from services.notifier import delivery, preferences
 from services.notifier.delivery import Attempt, Sender, StoredNudge
 from services.notifier.domain.nudges import LIMITS, Channel, Preferences, PreferencesChange
+from services.notifier.domain.prompts import Medium, Size, Style
 from services.notifier.domain.quiet_hours import QuietHours
 from services.notifier.prompts import PromptWorkFactory
 from shared.bounds import LocalTime
@@ -57,6 +58,11 @@ def channel_out(channel: Channel) -> ChannelOut:
     )
 
 
+class StyleIO(BaseModel):
+    medium: Medium = Field(description="online or in_person: where you like to meet people.")
+    size: Size = Field(description="one_to_one or groups: with how many at once.")
+
+
 class PreferencesOut(BaseModel):
     timezone: str = Field(description="The owner's zone: the default of every habit, feed and message.")
     day_start: time = Field(
@@ -66,6 +72,10 @@ class PreferencesOut(BaseModel):
     daily_limit: int
     digest: DigestIO
     cadence: CadenceIO = Field(description="Days between touches per tie (a contact's own cadence wins).")
+    networking_style: StyleIO | None = Field(
+        description="How you like to network: suggestions say how to do it your way, and now and then "
+        "propose one step outside it. null: not said."
+    )
     channels: list[ChannelOut]
 
 
@@ -86,6 +96,7 @@ class PreferencesIn(BaseModel):
     daily_limit: int | None = Field(default=None, ge=LIMITS["daily_limit"][0], le=LIMITS["daily_limit"][1])
     digest: DigestIO | None = None
     cadence: CadenceIO | None = None
+    networking_style: StyleIO | None = None
 
 
 def preferences_out(chosen: Preferences, channels: list[Channel]) -> PreferencesOut:
@@ -97,6 +108,9 @@ def preferences_out(chosen: Preferences, channels: list[Channel]) -> Preferences
         daily_limit=chosen.daily_limit,
         digest=DigestIO(enabled=chosen.digest, time=chosen.digest_time),
         cadence=CadenceIO(strong=cadence[Tie.STRONG], weak=cadence[Tie.WEAK], dormant=cadence[Tie.DORMANT]),
+        networking_style=StyleIO(medium=chosen.style.medium, size=chosen.style.size)
+        if chosen.style
+        else None,
         channels=[channel_out(channel) for channel in channels],
     )
 
@@ -112,6 +126,9 @@ def change_of(body: PreferencesIn) -> PreferencesChange:
         digest_time=body.digest.time if body.digest else None,
         cadence={Tie.STRONG: cadence.strong, Tie.WEAK: cadence.weak, Tie.DORMANT: cadence.dormant}
         if cadence
+        else None,
+        style=Style(body.networking_style.medium, body.networking_style.size)
+        if body.networking_style
         else None,
     )
 
