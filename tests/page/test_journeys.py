@@ -250,3 +250,60 @@ async def test_a_student_opts_in_to_share_with_their_campus_and_out_again(page: 
     await expect(page.get_by_role("checkbox", name="Share with my campus")).to_be_checked()
     await page.get_by_role("checkbox", name="Share with my campus").uncheck()
     await expect(page.get_by_role("status")).to_contain_text("You no longer share with your campus.")
+
+
+async def test_a_student_drafts_a_warm_message_prepares_an_interview_and_sets_a_goal(
+    page: Page, system: System
+) -> None:
+    await sign_in(page, system, student())
+    await page.get_by_role("link", name="Goals").click()
+    goal = page.get_by_role("form", name="New goal")
+    await goal.get_by_label("How many").fill("1")
+    await goal.get_by_label("The role you want").fill("Staff Engineer")
+    await goal.get_by_role("button", name="Set goal").click()
+    await expect(
+        page.get_by_role("status").filter(has_text="New goal: 1 people who are Staff Engineer.")
+    ).to_be_visible()
+    await expect(page.get_by_text("0 of 1")).to_be_visible()
+
+    await add_contact(page, "Ada Lovelace", tie="weak", category="mentor")
+    await page.get_by_role("button", name="Edit").click()
+    edit = page.get_by_role("form", name="Edit contact")
+    await edit.get_by_role("textbox", name="Company").fill("Analytical Engines")
+    await edit.get_by_role("textbox", name="Role").fill("Staff Engineer")
+    await edit.get_by_role("button", name="Save changes").click()
+
+    draft = page.get_by_role("form", name="Draft a message")
+    await draft.get_by_label("Subject").fill("Hello")
+    await draft.get_by_label("Message").fill("Hi! Are you hiring? I would love a referral.")
+    await draft.get_by_role("button", name="Check draft").click()
+    found = page.get_by_role("list", name="What the check found")
+    await expect(found).to_contain_text("It asks for a job or a referral")
+    await expect(found).to_contain_text("“hiring”, “referral”")
+    await draft.get_by_label("Subject").fill("Question from a bootcamp student")
+    await draft.get_by_label("Message").fill(
+        "Hi Ada, your work at Analytical Engines is why I write. Could I ask one question in a "
+        "15-minute call, Tuesday at 3pm or Thursday at 10am?"
+    )
+    await draft.get_by_role("button", name="Check draft").click()
+    await expect(page.get_by_role("status").filter(has_text="it passes every check")).to_be_visible()
+    await page.get_by_role("button", name="Mark sent").click()
+    await expect(page.get_by_role("status").filter(has_text="Marked sent")).to_be_visible()
+    await expect(page.locator(".timeline")).to_contain_text("message · you reached out")
+
+    prepare = page.get_by_role("form", name="Prepare an interview")
+    await prepare.get_by_role("button", name="Prepare questions").click()
+    await expect(page.get_by_role("list", name="Your questions")).to_contain_text("first year in this field")
+    await expect(
+        page.get_by_text("Send your questions to Ada Lovelace ahead of your conversation")
+    ).to_be_visible()
+    held = page.get_by_role("form", name="It happened")
+    await held.get_by_label("The one takeaway you will follow up on").fill("Read the Bernoulli notes")
+    await held.get_by_role("button", name="It happened").click()
+    await page.get_by_role("button", name="Accept the thank you").click()
+    await expect(page.get_by_text("Thank Ada Lovelace for the conversation")).to_be_visible()
+    await page.get_by_role("button", name="Drop the update").click()
+    await expect(page.get_by_role("status").filter(has_text="Dropped the update")).to_be_visible()
+
+    await page.get_by_role("link", name="Goals").click()
+    await expect(page.get_by_text("1 of 1")).to_be_visible()

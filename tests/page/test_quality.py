@@ -12,7 +12,7 @@ from playwright.async_api import Page, expect
 
 from tests.page.conftest import AXE, System, sign_in
 
-SCREENS = ["#/today", "#/contacts", "#/habits", "#/results", "#/import", "#/settings"]
+SCREENS = ["#/today", "#/contacts", "#/habits", "#/goals", "#/results", "#/import", "#/settings"]
 
 
 async def seeded(system: System) -> tuple[str, str]:

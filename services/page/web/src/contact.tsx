@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { type Apis, type Contact, type FollowUp, type Interaction, type Prompt, need } from "./api";
 import { Band, ContactForm } from "./contacts";
 import { until } from "./fresh";
+import { DraftsPanel, InterviewsPanel } from "./coaching";
 import { LogForm } from "./log";
 import { Status, errorText, when, words } from "./ui";
 
@@ -166,6 +167,9 @@ export function ContactView({ apis, id, logNow = false }: { apis: Apis; id: stri
       ) : (
         <p class="empty" role="status">Updating: the prompt appears once the notifier has heard of this contact…</p>
       )}
+
+      <DraftsPanel apis={apis} contact={contact} onSent={() => void load()} say={(message, error) => setStatus({ message, error })} />
+      <InterviewsPanel apis={apis} contact={contact} onChanged={() => void load()} say={(message, error) => setStatus({ message, error })} />
 
       <h2>Follow-ups</h2>
       {followUps.length === 0 ? (

@@ -11,6 +11,7 @@ import { ImportsView } from "./imports";
 import { ResultsView } from "./results";
 import { type Session, current, forget, remember, returnFromIssuer, signInByName, signInWithIssuer } from "./session";
 import { SettingsView } from "./settings";
+import { GoalsView } from "./coaching";
 import { TodayView } from "./today";
 import { Field, Status, errorText } from "./ui";
 
@@ -18,6 +19,7 @@ const PLACES = [
   ["#/today", "Today"],
   ["#/contacts", "Contacts"],
   ["#/habits", "Habits"],
+  ["#/goals", "Goals"],
   ["#/results", "Results"],
   ["#/import", "Import"],
   ["#/settings", "Settings"],
@@ -105,6 +107,8 @@ function App({ config }: { config: Config }) {
       <ContactsView apis={apis} />
     ) : place === "habits" ? (
       <HabitsView apis={apis} />
+    ) : place === "goals" ? (
+      <GoalsView apis={apis} />
     ) : place === "results" ? (
       <ResultsView apis={apis} />
     ) : place === "import" ? (

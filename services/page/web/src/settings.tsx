@@ -57,6 +57,17 @@ export function SettingsView({ apis }: { apis: Apis }) {
         />
       )}
       {preferences && <Channels apis={apis} preferences={preferences} onChanged={load} act={act} />}
+      {preferences && (
+        <NetworkingStyle
+          preferences={preferences}
+          onSave={(body) =>
+            act(async () => {
+              setPreferences(await need(apis.notifier.PATCH("/v1/preferences", { body })));
+              return "Saved how you like to network.";
+            })
+          }
+        />
+      )}
       <CampusSharing apis={apis} act={act} />
 
       <div class="card">
@@ -294,5 +305,38 @@ function CampusSharing({ apis, act }: { apis: Apis; act: (work: () => Promise<st
         Share with my campus
       </label>
     </div>
+  );
+}
+
+type Style = NonNullable<Preferences["networking_style"]>;
+
+function NetworkingStyle({ preferences, onSave }: { preferences: Preferences; onSave: (body: { networking_style: Style }) => void }) {
+  const [medium, setMedium] = useState<Style["medium"]>(preferences.networking_style?.medium ?? "online");
+  const [size, setSize] = useState<Style["size"]>(preferences.networking_style?.size ?? "one_to_one");
+  return (
+    <form
+      class="card"
+      aria-label="How you like to network"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave({ networking_style: { medium, size } });
+      }}
+    >
+      <h2>How you like to network</h2>
+      <p>Suggestions say how to reach out your way, and now and then propose one step outside it.</p>
+      <Field label="Where">
+        <select value={medium} onChange={(e) => setMedium(e.currentTarget.value as Style["medium"])}>
+          <option value="online">Online</option>
+          <option value="in_person">In person</option>
+        </select>
+      </Field>
+      <Field label="With how many">
+        <select value={size} onChange={(e) => setSize(e.currentTarget.value as Style["size"])}>
+          <option value="one_to_one">One to one</option>
+          <option value="groups">In groups</option>
+        </select>
+      </Field>
+      <button type="submit">Save how I network</button>
+    </form>
   );
 }
