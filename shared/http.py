@@ -4,7 +4,7 @@ access log that never writes a secret."""
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -16,9 +16,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import Match, compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shared import metrics
 from shared.asgi import json_answer
 from shared.db.failures import is_transient
 from shared.errors import DomainError, InvalidTransition, NotFound
@@ -111,10 +112,26 @@ def redact(path: str) -> str:
 
 class AccessLog:
     """One line per request (method, path with secrets redacted, status, milliseconds); the
-    query string is left out, as it may carry secrets too."""
+    query string is left out, as it may carry secrets too. Its time goes to the latency
+    histogram, labelled by route template."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self, app: ASGIApp, service: str = "", templates: Callable[[], Iterable[str]] = tuple
+    ) -> None:
         self.app = app
+        self.service = service
+        self._templates = templates
+        self._compiled: list[tuple[re.Pattern[str], str]] | None = None
+
+    def template(self, path: str) -> str:
+        """The route template a path matched (``/v1/contacts/{contact_id}``): never the path
+        itself, which may hold a secret."""
+        if self._compiled is None:
+            self._compiled = [(compile_path(t)[0], t) for t in self._templates()]
+        for regex, template in self._compiled:
+            if regex.match(path):
+                return template
+        return "unmatched"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,13 +149,10 @@ class AccessLog:
         try:
             await self.app(scope, receive, record_status)
         finally:
-            ACCESS_LOG.info(
-                "%s %s %d %.1fms",
-                scope["method"],
-                redact(scope["path"]),
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+            took = time.perf_counter() - started
+            route = self.template(scope["path"])
+            metrics.REQUEST_SECONDS.labels(self.service, scope["method"], route, str(status)).observe(took)
+            ACCESS_LOG.info("%s %s %d %.1fms", scope["method"], redact(scope["path"]), status, took * 1000)
 
 
 def create_app(
@@ -151,12 +165,14 @@ def create_app(
     docs: bool = True,
     browser_origins: Sequence[str] = (),
     rate_limits: RateSettings | None = None,
+    service: str = "",
 ) -> FastAPI:
     if docs:
         app = FastAPI(title=title, version=version)
     else:  # in production, by default: the API's description is not for everyone
         app = FastAPI(title=title, version=version, docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(health_router(checks))
+    app.add_route("/metrics", metrics.metrics_endpoint, include_in_schema=False)
     for router in routers:
         app.include_router(router)
     app.add_middleware(InputGuard)
@@ -173,7 +189,9 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
             max_age=600,
         )
-    app.add_middleware(AccessLog)
+    app.add_middleware(
+        AccessLog, service=service, templates=lambda: [*app.openapi().get("paths", {}), "/metrics"]
+    )
     _document_every_answer(app)
     return app
 

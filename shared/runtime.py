@@ -6,6 +6,7 @@ import contextlib
 import gc
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,7 +19,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from shared import logs
+from shared import logs, metrics
 from shared.contracts.topics import Stream, Topics
 from shared.db.inbox import Inbox
 from shared.db.migrations import upgrade
@@ -51,10 +52,12 @@ class PeriodicJob:
 
     async def loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            started = time.perf_counter()
             try:
                 await self.run()
             except Exception:
                 log.exception("job %s failed", self.name)
+            metrics.CLAIM_SECONDS.labels(self.name).observe(time.perf_counter() - started)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=self.interval_s)
 
@@ -285,6 +288,7 @@ def assemble(
         # SQLite is the one-process embedded default: its writers wake the relay in-process, so
         # the poll only catches a write from another process (within a second).
         idle_interval_s=1.0 if engine.dialect.name == "sqlite" else 0.1,
+        service=name,
     )
     app = create_app(
         title=f"KeepWarm {name}",
@@ -294,6 +298,7 @@ def assemble(
         docs=settings.serves_docs,
         browser_origins=settings.page.allowed_origins(settings.environment),
         rate_limits=settings.rate,
+        service=name,
     )
     if error_handlers is not None:
         error_handlers(app)

@@ -1,12 +1,14 @@
 """The FastStream broker of a service, and the subscriber that feeds an :class:`EventConsumer`."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from aiokafka import TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
+from shared import metrics
 from shared.kafka.consumer import EventConsumer, as_records
 from shared.settings import KafkaSettings
 
@@ -37,6 +39,19 @@ async def _batch_unparsed(records: tuple[Any, ...], original: Callable[[Any], Aw
     return message
 
 
+def record_lag(name: str, kafka: Any, records: Sequence[Any]) -> None:
+    """Each partition's lag after the batch: its high watermark less the next offset to read."""
+    after: dict[TopicPartition, int] = {}
+    for record in records:
+        partition = TopicPartition(record.topic, record.partition)
+        after[partition] = max(after.get(partition, 0), record.offset + 1)
+    for partition, next_offset in after.items():
+        highwater = kafka.highwater(partition) if hasattr(kafka, "highwater") else None
+        if highwater is not None:
+            lag = max(0, highwater - next_offset)
+            metrics.CONSUMER_LAG.labels(name, partition.topic, str(partition.partition)).set(lag)
+
+
 def subscribe(
     broker: KafkaBroker,
     consumer: EventConsumer,
@@ -50,7 +65,9 @@ def subscribe(
     """Consume ``topic`` in batches through ``consumer``, committing offsets only after it succeeded."""
 
     async def consume_batch(_: list[bytes], message: KafkaMessage) -> None:
-        await consumer.process(as_records(message.raw_message))
+        records = as_records(message.raw_message)
+        await consumer.process(records)
+        record_lag(consumer.name, message.consumer, records)
 
     broker.subscriber(
         topic,

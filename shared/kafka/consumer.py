@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from aiokafka import AIOKafkaProducer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared import metrics
 from shared.contracts.base import EventData
 from shared.contracts.topics import Topics
 from shared.db.failures import is_transient
@@ -105,6 +106,13 @@ class EventConsumer:
     async def process(self, records: Sequence[Record]) -> BatchOutcome:
         """Apply ``records``; returns what happened. Raises only for transient failures,
         in which case nothing of the batch may be committed and it must be redelivered."""
+        outcome = await self._process(records)
+        metrics.BATCHES.labels(self.name).inc()
+        metrics.EVENTS_APPLIED.labels(self.name).inc(outcome.applied)
+        metrics.DUPLICATES.labels(self.name).inc(outcome.duplicates)
+        return outcome
+
+    async def _process(self, records: Sequence[Record]) -> BatchOutcome:
         outcome = BatchOutcome()
         decoded: list[_Decoded] = []
         seen: set[str] = set()
@@ -216,6 +224,7 @@ class EventConsumer:
             await self._claim(session, [item])
 
     async def _dead_letter(self, record: Record, error: BaseException, *, attempts: int) -> None:
+        metrics.DEAD_LETTERS.labels(self.name, record.topic).inc()
         log.error(
             "%s: dead-lettering %s[%s]@%s after %d attempt(s): %s",
             self.name,

@@ -24,6 +24,7 @@ from sqlalchemy import Table, bindparam, column, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, INTEGER
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from shared import metrics
 from shared.db.outbox import RELAY_LOCK_NAMESPACE, WriteListener, envelope_of, key_lock_id, until_written
 from shared.kafka.faults import described
 from shared.kafka.producer import OutgoingRecord, send_all
@@ -32,6 +33,7 @@ from shared.time import utc_now
 log = logging.getLogger(__name__)
 
 PRUNE_INTERVAL_S = 600.0
+BACKLOG_INTERVAL_S = 5.0
 
 
 class OutboxRelay:
@@ -47,6 +49,7 @@ class OutboxRelay:
         listening_interval_s: float = 5.0,
         max_backoff_s: float = 5.0,
         retention: timedelta = timedelta(days=7),
+        service: str = "",
     ) -> None:
         self._engine = engine
         self._table = table
@@ -59,18 +62,22 @@ class OutboxRelay:
         self._listener = WriteListener(engine, table)
         self._max_backoff_s = max_backoff_s
         self._retention = retention
+        self._service = service
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until ``stop`` is set; never gives up on an outage. Sent rows older than the
         retention are pruned now and then (kept meanwhile for inspection and replays)."""
         failures = 0
-        next_prune = time.monotonic()
+        next_prune = next_measure = time.monotonic()
         try:
             while not stop.is_set():
                 try:
                     if time.monotonic() >= next_prune:
                         await self.prune_sent()
                         next_prune = time.monotonic() + PRUNE_INTERVAL_S
+                    if time.monotonic() >= next_measure:
+                        await self.measure_backlog()
+                        next_measure = time.monotonic() + BACKLOG_INTERVAL_S
                     published = await self.publish_pending()
                     failures = 0
                 except Exception as error:  # noqa: BLE001 - any outage: keep the rows, back off
@@ -84,6 +91,9 @@ class OutboxRelay:
                     await _sleep_unless(stop, delay)
                     continue
                 if published < self._batch_size:
+                    # Caught up (as far as this relay can tell): nothing waits until the next write.
+                    metrics.OUTBOX_BACKLOG.labels(self._service).set(0)
+                    metrics.OUTBOX_OLDEST_AGE.labels(self._service).set(0)
                     # Woken by a write; polls only as a safety net while writes can wake it.
                     listening = await self._listener.listening()
                     interval = self._listening_interval_s if listening else self._idle_interval_s
@@ -105,7 +115,22 @@ class OutboxRelay:
             await connection.execute(
                 self._table.update().where(self._table.c.id.in_(ids)).values(sent_at=utc_now())
             )
+        metrics.EVENTS_PUBLISHED.labels(self._service).inc(len(rows))
         return len(rows)
+
+    async def measure_backlog(self) -> tuple[int, float]:
+        """How many rows wait and how old the oldest is, in seconds (for ``/metrics``)."""
+        unsent = self._table.c.sent_at.is_(None)
+        async with self._engine.connect() as connection:
+            count, oldest = (
+                await connection.execute(
+                    select(func.count(), func.min(self._table.c.recorded_at)).where(unsent)
+                )
+            ).one()
+        age = 0.0 if oldest is None else max(0.0, (utc_now() - oldest).total_seconds())
+        metrics.OUTBOX_BACKLOG.labels(self._service).set(count)
+        metrics.OUTBOX_OLDEST_AGE.labels(self._service).set(age)
+        return int(count), age
 
     async def prune_sent(self) -> int:
         """Delete rows sent longer ago than the retention; returns how many."""

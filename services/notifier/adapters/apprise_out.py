@@ -12,6 +12,7 @@ from typing import Any
 import apprise
 
 from services.notifier.delivery import InvalidChannel
+from shared import metrics
 
 # Apprise writes "<date> - <LEVEL> - <message>" lines; keep the messages.
 _LOG_LINE = re.compile(r"^\S+ \S+ - [A-Z]+ - ", re.MULTILINE)
@@ -123,6 +124,12 @@ class AppriseSender:
         return kind, _masked_topics(shown) if kind in SECRET_PATHS else shown
 
     async def send(self, url: str, *, title: str, body: str) -> str | None:
+        error = await self._send(url, title=title, body=body)
+        kind = url.split("://", 1)[0].lower()[:20]
+        metrics.NUDGES.labels(kind, "sent" if error is None else "failed").inc()
+        return error
+
+    async def _send(self, url: str, *, title: str, body: str) -> str | None:
         plugin = apprise.Apprise.instantiate(url)
         if plugin is None:
             return "the URL is no longer understood"

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from services.notifier import calendars
 from services.notifier.calendars import CalendarWorkFactory, FeedVersion, IssuedFeed
 from services.notifier.domain.feeds import MAX_NAME, Feed, Include
+from shared import metrics
 from shared.bounds import LocalTime
 
 
@@ -154,7 +155,9 @@ def calendar_router(*, uow: CalendarWorkFactory) -> APIRouter:
     async def calendar_feed(token: str, request: Request) -> Response:
         version = await calendars.feed_version(uow=uow, token=token)
         if not_modified(request, version):
+            metrics.FEED_RENDERS.labels("not_modified").inc()
             return Response(status_code=304, headers=_feed_headers(version))
+        metrics.FEED_RENDERS.labels("rendered").inc()
         version, body = await calendars.current_feed(uow=uow, token=token, version=version)
         headers = _feed_headers(version)
         if request.method == "HEAD":
