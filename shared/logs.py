@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Literal
 
+from opentelemetry import trace
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -89,6 +90,9 @@ class JsonLines(logging.Formatter):
         owner = _owner.get()
         if owner is not None:
             entry["owner"] = self.owner_hash(owner)
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            entry["trace_id"] = format(span.trace_id, "032x")
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
             entry["error"] = type(error).__name__

@@ -19,7 +19,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from shared import logs, metrics
+from shared import logs, metrics, tracing
 from shared.contracts.topics import Stream, Topics
 from shared.db.inbox import Inbox
 from shared.db.migrations import upgrade
@@ -209,6 +209,7 @@ def service_cli(name: str, build: Callable[[], ServiceRuntime]) -> typer.Typer:
 
     def launch(roles: set[Role], *, migrate_first: bool = False) -> None:
         logs.configure(service=name, roles=sorted(role.value for role in roles))
+        tracing.configure(service=name)
 
         async def main() -> None:
             runtime = build()

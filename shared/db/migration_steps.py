@@ -9,6 +9,21 @@ from shared.db.types import UTCDateTime
 _UNSENT = {"postgresql_where": sa.text("sent_at IS NULL"), "sqlite_where": sa.text("sent_at IS NULL")}
 
 
+def add_outbox_traceparent() -> None:
+    """Each outbox row keeps the trace context it was staged in."""
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(
+            sa.Column(
+                "traceparent", sa.String(55), nullable=True, comment="W3C trace context it was staged in"
+            )
+        )
+
+
+def drop_outbox_traceparent() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("traceparent")
+
+
 def create_outbox_and_inbox() -> None:
     op.create_table(
         "inbox",

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
+from shared import tracing
 from shared.contracts.base import Event
 from shared.db.types import UTCDateTime
 from shared.kafka.cloudevents import CloudEvent, sequence_of
@@ -64,6 +65,7 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("recorded_at", UTCDateTime(), nullable=False),
         Column("data", LargeBinary, nullable=False),
         Column("sent_at", UTCDateTime(), nullable=True),
+        Column("traceparent", String(55), nullable=True, comment="W3C trace context it was staged in"),
         Index(
             "ix_outbox_unsent",
             "id",
@@ -87,6 +89,7 @@ async def stage_all(
     envelopes = [CloudEvent.of(event, source=source) for event in events]
     if not envelopes:
         return []
+    traceparent = tracing.current_traceparent()
     if session.get_bind().dialect.name == "postgresql":
         # One statement: the key locks, sorted so that two writers of overlapping keys always
         # lock in the same order, and the notification that wakes relays when this commits
@@ -113,6 +116,7 @@ async def stage_all(
                 "subject": envelope.subject,
                 "recorded_at": envelope.time,
                 "data": envelope.data,
+                "traceparent": traceparent,
             }
             for envelope in envelopes
         ],
@@ -133,6 +137,7 @@ def envelope_of(row: dict[str, object]) -> CloudEvent:
         key=str(row["key"]),
         data=bytes(row["data"]),  # type: ignore[call-overload]
         sequence=sequence_of(int(row["id"])),  # type: ignore[call-overload]
+        traceparent=None if row.get("traceparent") is None else str(row["traceparent"]),
     )
 
 

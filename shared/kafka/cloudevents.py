@@ -46,6 +46,8 @@ class CloudEvent:
     key: str
     data: bytes
     sequence: str | None = None
+    traceparent: str | None = None
+    """W3C trace context of the event (the CloudEvents distributed-tracing extension)."""
 
     @property
     def sequence_number(self) -> int | None:
@@ -70,6 +72,8 @@ class CloudEvent:
             pairs.append(("ce_subject", self.subject))
         if self.sequence is not None:
             pairs.append(("ce_sequence", self.sequence))
+        if self.traceparent is not None:
+            pairs.append(("ce_traceparent", self.traceparent))
         return [(name, value.encode()) for name, value in pairs]
 
     def decode(self) -> EventData:
@@ -119,7 +123,11 @@ class CloudEvent:
             time = datetime.fromisoformat(raw["ce_time"].decode("utf-8", "replace"))
         except ValueError as error:
             raise MalformedEvent(f"unreadable record: {error}") from error
-        subject, sequence = raw.get("ce_subject"), raw.get("ce_sequence")
+        subject, sequence, traceparent = (
+            raw.get("ce_subject"),
+            raw.get("ce_sequence"),
+            raw.get("ce_traceparent"),
+        )
         return cls(
             id=raw["ce_id"].decode("utf-8", "replace"),
             type=raw["ce_type"].decode("utf-8", "replace"),
@@ -129,4 +137,5 @@ class CloudEvent:
             key=key.decode("utf-8", "replace"),
             data=value,
             sequence=None if sequence is None else sequence.decode("utf-8", "replace"),
+            traceparent=None if traceparent is None else traceparent.decode("ascii", "replace")[:55],
         )

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from aiokafka import AIOKafkaProducer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared import metrics
+from shared import metrics, tracing
 from shared.contracts.base import EventData
 from shared.contracts.topics import Topics
 from shared.db.failures import is_transient
@@ -164,11 +164,19 @@ class EventConsumer:
     async def _apply(self, items: Sequence[_Decoded]) -> tuple[int, int]:
         async with self._sessions.begin() as session:
             fresh = await self._claim(session, items)
-            if self._handler is not None:
-                for item in fresh:
-                    await self._handler(session, item.event, item.envelope)
+            for item in fresh:
+                # each event in its consumer span (child of the record's context): what its
+                # handler stages is staged under it, so the trace goes on
+                with tracing.consuming(
+                    consumer=self.name, event_type=item.envelope.type, traceparent=item.envelope.traceparent
+                ):
+                    if self._handler is not None:
+                        await self._handler(session, item.event, item.envelope)
             if self._batch_handler is not None and fresh:
-                await self._batch_handler(session, [item.event for item in fresh])
+                with tracing.batch(
+                    consumer=self.name, traceparents=[item.envelope.traceparent for item in fresh]
+                ):
+                    await self._batch_handler(session, [item.event for item in fresh])
         return len(fresh), len(items) - len(fresh)
 
     async def _claim(self, session: AsyncSession, items: Sequence[_Decoded]) -> list[_Decoded]:

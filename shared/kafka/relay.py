@@ -16,6 +16,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy import Table, bindparam, column, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, INTEGER
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared import metrics
+from shared import metrics, tracing
 from shared.db.outbox import RELAY_LOCK_NAMESPACE, WriteListener, envelope_of, key_lock_id, until_written
 from shared.kafka.faults import described
 from shared.kafka.producer import OutgoingRecord, send_all
@@ -109,7 +110,15 @@ class OutboxRelay:
             if not rows:
                 return 0
             producer = await self._started_producer()
-            records = [OutgoingRecord.of(envelope_of(row), topic=row["topic"]) for row in rows]
+            records = []
+            for row in rows:
+                envelope = envelope_of(row)
+                with tracing.publishing(
+                    topic=row["topic"], event_type=envelope.type, traceparent=envelope.traceparent
+                ) as carried:
+                    records.append(
+                        OutgoingRecord.of(replace(envelope, traceparent=carried), topic=row["topic"])
+                    )
             await send_all(producer, records, timeout_s=self._publish_timeout_s)
             ids = [row["id"] for row in rows]
             await connection.execute(
