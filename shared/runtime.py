@@ -77,6 +77,8 @@ class ServiceRuntime:
     settings: ServiceSettings
     engine: AsyncEngine
     app: FastAPI
+    probes: FastAPI
+    """Health and metrics alone: what a process without the api role serves, if asked to."""
     broker: KafkaBroker
     relay: OutboxRelay
     migrations: Path
@@ -144,7 +146,9 @@ class ServiceRuntime:
         # The API never waits for Kafka; the relay and consumers start once their topics exist.
         topics_ready = asyncio.create_task(provision(self.settings.kafka, self.topics, stop))
         if Role.API in roles:
-            tasks.append(asyncio.create_task(self._serve_api(stop), name=f"{self.name}-api"))
+            tasks.append(asyncio.create_task(self._serve(self.app, stop), name=f"{self.name}-api"))
+        elif self.settings.serve_probes:
+            tasks.append(asyncio.create_task(self._serve(self.probes, stop), name=f"{self.name}-probes"))
         if Role.RELAY in roles:
             relay = self._after(topics_ready, self.relay.run(stop))
             tasks.append(asyncio.create_task(relay, name=f"{self.name}-relay"))
@@ -171,9 +175,9 @@ class ServiceRuntime:
         await asyncio.shield(ready)
         await role
 
-    async def _serve_api(self, stop: asyncio.Event) -> None:
+    async def _serve(self, app: FastAPI, stop: asyncio.Event) -> None:
         config = uvicorn.Config(
-            self.app,
+            app,
             host=self.settings.http_host,
             port=self.settings.http_port,
             log_config=None,
@@ -303,11 +307,20 @@ def assemble(
     )
     if error_handlers is not None:
         error_handlers(app)
+    probes = create_app(
+        title=f"KeepWarm {name} (probes)",
+        version=version,
+        routers=[],
+        checks={"database": database_check(engine)},
+        docs=False,
+        service=name,
+    )
     return ServiceRuntime(
         name=name,
         settings=settings,
         engine=engine,
         app=app,
+        probes=probes,
         broker=broker,
         relay=relay,
         migrations=migrations,

@@ -3,9 +3,10 @@
 Nothing reads the environment at import time: entry points and tests build settings.
 """
 
-from typing import Literal
+import ssl
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.auth import AuthSettings
@@ -21,7 +22,35 @@ class KafkaSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
 
     bootstrap_servers: str = "127.0.0.1:9092"
+    security_protocol: Literal["PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT",
+        description="SASL_SSL: TLS to the brokers and SCRAM-SHA-512 as sasl_username (a Strimzi KafkaUser).",
+    )
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = Field(
+        default=None, description="The cluster CA's certificate (PEM), for SASL_SSL."
+    )
     topic_prefix: str = Field(default="", description="Prepended to every topic name.")
+
+    def client_options(self) -> dict[str, Any]:
+        """What every aiokafka client of the service is given to reach and log in to the cluster."""
+        if self.security_protocol == "PLAINTEXT":
+            return {"bootstrap_servers": self.bootstrap_servers}
+        if not (self.sasl_username and self.sasl_password):
+            raise ValueError("SASL_SSL needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD")
+        return {
+            "bootstrap_servers": self.bootstrap_servers,
+            "security_protocol": "SASL_SSL",
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_plain_username": self.sasl_username,
+            "sasl_plain_password": self.sasl_password.get_secret_value(),
+            "ssl_context": self.ssl_context(),
+        }
+
+    def ssl_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.ssl_cafile)
+
     request_timeout_ms: int = Field(default=10_000, gt=0)
     publish_timeout_s: float = Field(default=30.0, gt=0, description="Bound on one relay batch.")
     topic_partitions: int = Field(
@@ -96,6 +125,11 @@ class ServiceSettings(BaseSettings):
     rate: RateSettings = Field(default_factory=RateSettings)
     api_docs: bool | None = Field(
         default=None, description="Serve /docs and /openapi.json; by default everywhere but in production."
+    )
+    serve_probes: bool = Field(
+        default=False,
+        description="A process without the api role still answers /healthz, /readyz and /metrics on the "
+        "HTTP port (a container's probes and Prometheus' scrapes).",
     )
 
     @property

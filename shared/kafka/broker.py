@@ -7,6 +7,7 @@ from aiokafka import TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
+from faststream.security import SASLScram512
 
 from shared import metrics
 from shared.kafka.consumer import EventConsumer, as_records
@@ -14,8 +15,18 @@ from shared.settings import KafkaSettings
 
 
 def create_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
+    security = None
+    if settings.security_protocol == "SASL_SSL":
+        options = settings.client_options()
+        security = SASLScram512(
+            username=options["sasl_plain_username"],
+            password=options["sasl_plain_password"],
+            ssl_context=options["ssl_context"],
+            use_ssl=True,
+        )
     return KafkaBroker(
         settings.bootstrap_servers,
+        security=security,
         client_id=client_id,
         acks="all",
         enable_idempotence=True,

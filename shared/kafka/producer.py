@@ -25,7 +25,7 @@ class OutgoingRecord:
 def create_producer(settings: KafkaSettings, *, client_id: str) -> AIOKafkaProducer:
     # aiokafka defaults to acks=1 without idempotence; a lost or doubled event is not acceptable.
     return AIOKafkaProducer(
-        bootstrap_servers=settings.bootstrap_servers,
+        **settings.client_options(),
         client_id=client_id,
         acks="all",
         enable_idempotence=True,

@@ -18,9 +18,7 @@ log = logging.getLogger(__name__)
 
 async def ensure_topics(settings: KafkaSettings, topics: Collection[str]) -> None:
     """Create the topics that do not exist yet; existing ones are left as they are."""
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers, request_timeout_ms=settings.request_timeout_ms
-    )
+    admin = AIOKafkaAdminClient(**settings.client_options(), request_timeout_ms=settings.request_timeout_ms)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
