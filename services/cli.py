@@ -36,6 +36,8 @@ contracts_cli = typer.Typer(
 app.add_typer(kafka_cli, name="kafka")
 app.add_typer(postgres_cli, name="postgres")
 app.add_typer(contracts_cli, name="contracts")
+deploy_cli = typer.Typer(help="Deployment manifests written from the code.", no_args_is_help=True)
+app.add_typer(deploy_cli, name="deploy")
 
 HOME = Path("var")
 KafkaHome = typer.Option(HOME / "kafka", help="Config, data and logs of the broker.")
@@ -97,6 +99,15 @@ def contracts_export() -> None:
     """Rewrite the JSON Schemas, AsyncAPI and OpenAPI documents after an intended contract change
     (and keep the first schema of a new event type in shared/contracts/released)."""
     for path in write_changed({**contract_files(), **released_files()}):
+        typer.echo(f"updated {path}")
+
+
+@deploy_cli.command("export")
+def deploy_export() -> None:
+    """Rewrite deploy/kubernetes/base from the code (topics, consumer groups, roles, ACLs)."""
+    from services.manifests import base_files
+
+    for path in write_changed(base_files()):
         typer.echo(f"updated {path}")
 
 

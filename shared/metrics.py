@@ -59,5 +59,9 @@ FEED_RENDERS = Counter(
 )
 
 
-async def metrics_endpoint(_: Request) -> Response:
+async def metrics_endpoint(request: Request) -> Response:
+    """The figures, to a scraper that reached the pod directly; a request that came through a
+    proxy (the ingress adds X-Forwarded-For) is answered 404: they are not the public's."""
+    if "x-forwarded-for" in request.headers or "forwarded" in request.headers:
+        return Response(status_code=404)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -30,8 +30,17 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def async_url(url: str) -> str:
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+asyncpg://" + url[len(plain) :]
+    return url
+
+
 def create_engine(url: str, **options: Any) -> AsyncEngine:
-    """An async engine; SQLite gets foreign keys, WAL and a busy timeout so a relay and an API share it."""
+    """An async engine; SQLite gets foreign keys, WAL and a busy timeout so a relay and an API share it.
+    A plain ``postgresql://`` URL (as CloudNativePG writes it) is driven by asyncpg."""
+    url = async_url(url)
     if not is_sqlite(url):
         options.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **options)

@@ -1,5 +1,5 @@
 """The production layout, with real nginx: the page's static server configuration from
-``deploy/page`` and the ingress's routes of ``deploy/kubernetes/ingress.yaml`` (``/api/<service>/``
+``deploy/page`` and the ingress's routes of ``deploy/kubernetes/base/ingress.yaml`` (``/api/<service>/``
 to the service, the prefix taken off) give the page and the APIs one origin. The page works there
 with the addresses of ``deploy/page/config.json.example``: no CORS request at all, the security
 headers on the page, and every path answered with the page."""
@@ -24,7 +24,7 @@ from tests.page.conftest import System
 
 DEPLOY = Path(__file__).parent.parent.parent / "deploy"
 ISSUER = "https://login.example.edu"
-# The ingress's routes (deploy/kubernetes/ingress.yaml), as ingress-nginx writes them.
+# The ingress's routes (deploy/kubernetes/base/ingress.yaml), as ingress-nginx writes them.
 INGRESS_ROUTE = """
     location ~ ^/api/{service}(/|$)(.*) {{
         proxy_pass http://127.0.0.1:{port}/$2$is_args$args;
