@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from services.contacts import goals, ports
-from services.contacts.domain.changes import Change, ChangeKind
+from services.contacts.domain.changes import Change, ChangeKind, ContactErasure
 from services.contacts.domain.commands import NEW_CONTACT_DEFAULTS, ContactChanges, NewContact
 from services.contacts.domain.model import Contact
 from services.contacts.ports import ContactQuery, Page, UnitOfWorkFactory
@@ -22,6 +22,17 @@ async def add_contact(*, uow: UnitOfWorkFactory, owner_id: str, fields: NewConta
         await goals.follow(work, owner_id, now=now)
         await work.commit()
     return contact
+
+
+async def erase_contact(*, uow: UnitOfWorkFactory, owner_id: str, contact_id: str, now: datetime) -> None:
+    """Delete a contact for good, with their interactions, follow-ups, drafts and interviews; the
+    other services forget them too (``keepwarm.contact.erased.v1``)."""
+    async with uow() as work:
+        contact = await ports.contact_of(work, owner_id, contact_id, for_update=True)
+        interactions, follow_ups = await work.contacts.erase(contact)
+        await work.publish(ContactErasure(owner_id, contact_id, tuple(interactions), tuple(follow_ups), now))
+        await goals.follow(work, owner_id, now=now)
+        await work.commit()
 
 
 async def get_contact(*, uow: UnitOfWorkFactory, owner_id: str, contact_id: str) -> Contact:

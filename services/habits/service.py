@@ -2,7 +2,7 @@
 Every use case is scoped by owner: another owner's ids are simply not found."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -46,6 +46,7 @@ class InteractionMemory(Protocol):
     async def remember(
         self, *, owner_id: str, interaction_id: str, version: int, tie_before: Tie
     ) -> None: ...
+    async def forget(self, *, owner_id: str, interaction_ids: Sequence[str]) -> None: ...
 
 
 class OwnerSettingsStore(Protocol):
@@ -325,6 +326,22 @@ def _range(habit: Habit, first: date | None, last: date | None, now: datetime) -
     if (last - first).days > MAX_HISTORY_DAYS:
         raise DomainError(f"ask for at most {MAX_HISTORY_DAYS} days at a time", field="to")
     return first, last
+
+
+async def forget_interactions(
+    *, work: UnitOfWork, owner_id: str, interaction_ids: Sequence[str], now: datetime
+) -> None:
+    """Interactions deleted for good (their contact was erased): the check-ins they earned are
+    taken back, and nothing is kept of them."""
+    for interaction_id in interaction_ids:
+        for entry in await work.check_ins.credited_for(owner_id=owner_id, interaction_id=interaction_id):
+            habit = await work.habits.get(owner_id=owner_id, habit_id=entry.habit_id)
+            if habit is None:
+                continue
+            entry.revert()
+            await work.check_ins.save(entry)
+            await work.publish(Change(ChangeKind.CHECK_IN_REVERTED, habit, now, now, check_in=entry))
+    await work.interactions.forget(owner_id=owner_id, interaction_ids=interaction_ids)
 
 
 async def _habit(work: UnitOfWork, owner_id: str, habit_id: str) -> Habit:

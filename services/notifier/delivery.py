@@ -87,6 +87,10 @@ class Attempt:
 
 
 class NudgeStore(Protocol):
+    async def forget(self, *, subject_ids: Collection[str]) -> None:
+        """Delete every nudge about these subjects, sent or not, with its attempts."""
+        ...
+
     async def preferences(self, owner_ids: Collection[str]) -> dict[str, Preferences]:
         """Stored preferences; owners who never set any are missing."""
         ...

@@ -12,7 +12,7 @@ from typing import Protocol
 from services.notifier.calendars import FeedRevisions
 from services.notifier.campus import CampusWork, share
 from services.notifier.delivery import enqueue
-from services.notifier.domain.campus import Fact
+from services.notifier.domain.campus import Fact, FactKind
 from services.notifier.domain.nudges import Nudge, NudgeKind
 from services.notifier.prompts import PromptWork, follow_contacts
 from shared.contracts.contacts import ContactSnapshot, FollowUpSnapshot, InteractionSnapshot
@@ -43,6 +43,16 @@ class FollowUpSeen(Seen):
     follow_up: FollowUpSnapshot
 
 
+@dataclass(frozen=True)
+class ContactGone:
+    """A contact deleted for good, with the ids of what went with it."""
+
+    owner_id: str
+    contact_id: str
+    interaction_ids: tuple[str, ...]
+    follow_up_ids: tuple[str, ...]
+
+
 class ContactsProjection(Protocol):
     async def put_contacts(self, seen: Sequence[ContactSeen]) -> set[str]:
         """Newest version wins; returns the owners whose stored rows changed (so for the other
@@ -55,6 +65,10 @@ class ContactsProjection(Protocol):
 
     async def put_follow_ups(self, seen: Sequence[FollowUpSeen]) -> set[str]:
         """Newest version wins."""
+        ...
+
+    async def erase(self, gone: ContactGone) -> None:
+        """Delete the contact, its interactions and its follow-ups from the copy."""
         ...
 
 
@@ -74,6 +88,7 @@ async def apply_contacts(
     follow_ups: Sequence[FollowUpSeen],
     shared: Sequence[Fact] = (),
     celebrate: Sequence[Nudge] = (),
+    erased: Sequence[ContactGone] = (),
     now: datetime,
 ) -> None:
     """Take a batch of the contacts stream into the projection and everything that follows it,
@@ -89,3 +104,20 @@ async def apply_contacts(
     await follow_contacts(work=work, contact_ids=named, now=now)
     await share(work=work, facts=shared, now=now)
     await enqueue(work=work, nudges=celebrate, now=now)
+    await forget_contacts(work=work, erased=erased, now=now)
+
+
+async def forget_contacts(*, work: ProjectionWork, erased: Sequence[ContactGone], now: datetime) -> None:
+    """Contacts deleted for good: their copy, prompt and nudges go (nothing of them stays here),
+    their follow-ups leave the feeds, and the campus hears their shared interactions are gone."""
+    for gone in erased:
+        await work.contacts.erase(gone)
+        await work.prompts.forget([gone.contact_id])
+        await work.nudges.forget(subject_ids=[gone.contact_id, *gone.follow_up_ids])
+    await work.calendar.touch({gone.owner_id for gone in erased}, now=now)
+    deleted = [
+        Fact(id=i, owner_id=g.owner_id, kind=FactKind.INTERACTION, at=now, version=2**31 - 1, deleted=True)
+        for g in erased
+        for i in g.interaction_ids
+    ]
+    await share(work=work, facts=deleted, now=now)

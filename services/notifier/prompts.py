@@ -44,6 +44,10 @@ class PromptStore(Protocol):
         """The owner's prompts of contacts that are not archived, by due moment."""
         ...
 
+    async def forget(self, contact_ids: Collection[str]) -> None:
+        """Delete the contacts' prompts (the contacts were deleted for good)."""
+        ...
+
     async def due(self, *, now: datetime, limit: int) -> list[Prompt]:
         """Prompts whose ``wake_at`` has come, oldest first (claimed, on PostgreSQL): an indexed
         read whose cost grows with the prompts due, not with the contacts stored."""

@@ -234,3 +234,18 @@ class GoalReached(GoalEvent):
     """A networking goal met its target for the first time: something to celebrate."""
 
     event_type: ClassVar[str] = "keepwarm.goal.reached.v1"
+
+
+class ContactErased(EventData):
+    """A contact was deleted for good, with its interactions, follow-ups, drafts and interviews:
+    consumers forget them. Carries ids only (nothing about the person is left to tell)."""
+
+    stream: ClassVar[Stream] = Stream.CONTACTS
+    event_type: ClassVar[str] = "keepwarm.contact.erased.v1"
+    contact_id: str = Field(max_length=36)
+    interaction_ids: tuple[str, ...] = Field(default=(), max_length=10_000)
+    follow_up_ids: tuple[str, ...] = Field(default=(), max_length=10_000)
+
+    @property
+    def subject(self) -> str:
+        return self.contact_id

@@ -10,6 +10,7 @@ from shared.contracts.campus import AdvisingCompleted, EventAttended, MentorMatc
 from shared.contracts.contacts import (
     ContactAdded,
     ContactArchived,
+    ContactErased,
     ContactUpdated,
     DraftSent,
     FollowUpCancelled,
@@ -48,6 +49,7 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         ContactAdded,
         ContactUpdated,
         ContactArchived,
+        ContactErased,
         InteractionLogged,
         InteractionUpdated,
         InteractionDeleted,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Generic, Protocol, Self, TypeVar
 
 from services.contacts.domain.changes import Change as ContactChange
-from services.contacts.domain.changes import GoalChange
+from services.contacts.domain.changes import ContactErasure, GoalChange
 from services.contacts.domain.goals import Counted, Goal
 from services.contacts.domain.interviews import Interview
 from services.contacts.domain.model import Contact, FollowUp, Interaction
@@ -101,6 +101,10 @@ class FakeInteractionMemory:
     async def remember(self, *, owner_id: str, interaction_id: str, version: int, tie_before: Tie) -> None:
         self.rows[(owner_id, interaction_id)] = (version, tie_before)
 
+    async def forget(self, *, owner_id: str, interaction_ids: Sequence[str]) -> None:
+        for interaction_id in interaction_ids:
+            self.rows.pop((owner_id, interaction_id), None)
+
 
 class FakeHabitsWork:
     """One unit of work over the fakes: what it publishes is kept only once it commits."""
@@ -151,6 +155,10 @@ class FakeContacts(Rows[Contact]):
 
     async def drifting(self, *, now: datetime, limit: int) -> list[Contact]:
         return []
+
+    async def erase(self, contact: Contact) -> tuple[list[str], list[str]]:
+        self.rows.pop(contact.id, None)
+        return [], []
 
 
 class FakeInteractions(Rows[Interaction]):
@@ -277,13 +285,13 @@ class FakeContactsWork:
         self.goals = FakeGoals(self.contacts)
         self.published: list[ContactChange] = []
         self.uncommitted: list[ContactChange] = []
-        self.goal_changes: list[GoalChange] = []
+        self.other_changes: list[GoalChange | ContactErasure] = []
 
-    async def publish(self, change: ContactChange | GoalChange) -> None:
-        if isinstance(change, GoalChange):
-            self.goal_changes.append(change)
-        else:
+    async def publish(self, change: ContactChange | GoalChange | ContactErasure) -> None:
+        if isinstance(change, ContactChange):
             self.uncommitted.append(change)
+        else:
+            self.other_changes.append(change)
 
     async def commit(self) -> None:
         self.published += self.uncommitted

@@ -41,6 +41,17 @@ class Change:
 
 
 @dataclass(frozen=True)
+class ContactErasure:
+    """A contact deleted for good, with what went with it (by id)."""
+
+    owner_id: str
+    contact_id: str
+    interaction_ids: tuple[str, ...]
+    follow_up_ids: tuple[str, ...]
+    at: datetime
+
+
+@dataclass(frozen=True)
 class GoalChange:
     """A goal's count changed (``reached``: it met its target just now)."""
 

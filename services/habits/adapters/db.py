@@ -1,5 +1,6 @@
 """The habits database: its tables (this service's own metadata), repositories and unit of work."""
 
+from collections.abc import Sequence
 from datetime import date, time
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     false,
     insert,
     select,
@@ -223,6 +225,15 @@ class SqlInteractionMemory:
             )
         ).first()
         return None if row is None else (row.version, Tie(row.tie_before))
+
+    async def forget(self, *, owner_id: str, interaction_ids: Sequence[str]) -> None:
+        if interaction_ids:
+            await self._session.execute(
+                delete(interaction_versions).where(
+                    interaction_versions.c.owner_id == owner_id,
+                    interaction_versions.c.interaction_id.in_(list(interaction_ids)),
+                )
+            )
 
     async def remember(self, *, owner_id: str, interaction_id: str, version: int, tie_before: Tie) -> None:
         updated = await self._session.execute(

@@ -13,11 +13,18 @@ from services.notifier.domain.announcements import TrackedHabit
 from services.notifier.domain.campus import Fact, FactKind
 from services.notifier.domain.nudges import goal_nudge
 from services.notifier.domain.streaks import HabitPlan
-from services.notifier.projection import ContactSeen, FollowUpSeen, InteractionSeen, apply_contacts
+from services.notifier.projection import (
+    ContactGone,
+    ContactSeen,
+    FollowUpSeen,
+    InteractionSeen,
+    apply_contacts,
+)
 from services.notifier.streaks import CheckInRecord
 from shared.contracts.base import EventData
 from shared.contracts.contacts import (
     ContactAdded,
+    ContactErased,
     ContactEvent,
     FollowUpCompleted,
     FollowUpEvent,
@@ -101,6 +108,11 @@ def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], date
                 if isinstance(e, FollowUpEvent)
             ],
             shared=[fact for e in found if (fact := campus_fact(e)) is not None],
+            erased=[
+                ContactGone(e.owner_id, e.contact_id, e.interaction_ids, e.follow_up_ids)
+                for e in events
+                if isinstance(e, ContactErased)
+            ],
             celebrate=[
                 goal_nudge(owner_id=e.owner_id, goal_id=e.goal.id, title=e.goal.title)
                 for e in events

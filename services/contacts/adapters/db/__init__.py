@@ -22,7 +22,7 @@ from services.contacts.adapters.db.tables import (
     outbox,
 )
 from services.contacts.adapters.kafka_out import event_of
-from services.contacts.domain.changes import Change, GoalChange
+from services.contacts.domain.changes import Change, ContactErasure, GoalChange
 from shared.conflicts import ConcurrentUpdate
 from shared.contracts.base import EventData
 from shared.db.unit_of_work import SessionUnitOfWork
@@ -64,5 +64,5 @@ class SqlUnitOfWork(SessionUnitOfWork):
         self.interactions = SqlInteractions(session)
         self.follow_ups = SqlFollowUps(session)
 
-    def event_of(self, change: Change | GoalChange) -> EventData:
+    def event_of(self, change: Change | GoalChange | ContactErasure) -> EventData:
         return event_of(change)

@@ -20,6 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.contacts.adapters.db.tables import (
     contact_tags,
     contacts,
+    drafts,
+    follow_ups,
+    interactions,
+    interviews,
 )
 from services.contacts.adapters.db.versioned import Versioned
 from services.contacts.domain import ties
@@ -37,6 +41,21 @@ from shared.vocabulary import (
 class SqlContacts(Versioned):
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session, contacts)
+
+    async def erase(self, contact: Contact) -> tuple[list[str], list[str]]:
+        mine = {"owner_id": contact.owner_id, "contact_id": contact.id}
+
+        async def ids(table: Any) -> list[str]:
+            found = await self._session.execute(
+                select(table.c.id).where(*(table.c[k] == v for k, v in mine.items())).order_by(table.c.id)
+            )
+            return list(found.scalars())
+
+        talked, steps = await ids(interactions), await ids(follow_ups)
+        for table in (drafts, interviews, follow_ups, interactions, contact_tags):
+            await self._session.execute(delete(table).where(*(table.c[k] == v for k, v in mine.items())))
+        await self._session.execute(delete(contacts).where(contacts.c.id == contact.id))
+        return talked, steps
 
     async def get(self, *, owner_id: str, contact_id: str, for_update: bool = False) -> Contact | None:
         statement = select(contacts).where(contacts.c.id == contact_id, contacts.c.owner_id == owner_id)

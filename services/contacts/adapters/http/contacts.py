@@ -186,9 +186,22 @@ def contacts_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
         return contact_out(contact, now)
 
     @router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["contacts"])
-    async def archive_contact(contact_id: str, owner_id: Owner) -> Response:
-        """Archive: the contact leaves lists and prompts; its open follow-ups are cancelled."""
-        await contact_cases.archive_contact(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
+    async def archive_contact(
+        contact_id: str,
+        owner_id: Owner,
+        erase: Annotated[
+            bool,
+            Query(description="Delete for good, with its interactions, follow-ups, drafts and interviews."),
+        ] = False,
+    ) -> Response:
+        """Archive: the contact leaves lists and prompts; its open follow-ups are cancelled. With
+        ``erase=true`` it is deleted for good, and every service forgets it."""
+        if erase:
+            await contact_cases.erase_contact(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
+        else:
+            await contact_cases.archive_contact(
+                uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock()
+            )
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     return router

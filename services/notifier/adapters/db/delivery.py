@@ -154,6 +154,13 @@ class SqlNudges:
             ],
         )
 
+    async def forget(self, *, subject_ids: Collection[str]) -> None:
+        if not subject_ids:
+            return
+        about = select(nudges.c.id).where(nudges.c.subject_id.in_(list(subject_ids)))
+        await self._session.execute(delete(nudge_attempts).where(nudge_attempts.c.nudge_id.in_(about)))
+        await self._session.execute(delete(nudges).where(nudges.c.subject_id.in_(list(subject_ids))))
+
     async def cancel(self, *, kind: str, subject_ids: Collection[str]) -> None:
         if subject_ids:
             await self._session.execute(

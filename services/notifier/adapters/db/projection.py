@@ -3,6 +3,7 @@ newest version wins."""
 
 from collections.abc import Sequence
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifier.adapters.db.tables import (
@@ -10,13 +11,18 @@ from services.notifier.adapters.db.tables import (
     follow_ups,
     interactions,
 )
-from services.notifier.projection import ContactSeen, FollowUpSeen, InteractionSeen
+from services.notifier.projection import ContactGone, ContactSeen, FollowUpSeen, InteractionSeen
 from shared.db.statements import upsert_newest
 
 
 class SqlContactsProjection:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def erase(self, gone: ContactGone) -> None:
+        await self._session.execute(delete(follow_ups).where(follow_ups.c.contact_id == gone.contact_id))
+        await self._session.execute(delete(interactions).where(interactions.c.contact_id == gone.contact_id))
+        await self._session.execute(delete(contacts).where(contacts.c.id == gone.contact_id))
 
     async def put_contacts(self, seen: Sequence[ContactSeen]) -> set[str]:
         return await upsert_newest(

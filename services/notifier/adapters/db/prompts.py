@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    delete,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,6 +72,10 @@ class SqlPrompts:
             return {}
         rows = await self._session.execute(select(prompts).where(prompts.c.contact_id.in_(list(contact_ids))))
         return {row["contact_id"]: _prompt(row) for row in rows.mappings()}
+
+    async def forget(self, contact_ids: Collection[str]) -> None:
+        if contact_ids:
+            await self._session.execute(delete(prompts).where(prompts.c.contact_id.in_(list(contact_ids))))
 
     async def put(self, changed: Sequence[Prompt]) -> None:
         if not changed:
