@@ -9,9 +9,9 @@ from pydantic_settings import SettingsConfigDict
 from services.contacts import contacts as contact_cases
 from services.contacts.adapters import db
 from services.contacts.adapters.http import contacts_router, follow_up_link_actions, install_error_handlers
-from services.contacts.adapters.kafka_in import campus_handler, sharing_handler
+from services.contacts.adapters.kafka_in import campus_handler, confirmations_handler, sharing_handler
 from services.contacts.adapters.kafka_out import SOURCE
-from shared.auth import owner_dependency, token_verifier
+from shared.auth import owner_dependency, role_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
 from shared.links import link_key, links_router
@@ -20,6 +20,8 @@ from shared.settings import ServiceSettings
 from shared.time import utc_now
 
 NAME = "contacts"
+OPERATOR_ROLE = "operator"
+"""Campus IT: a token with it in its ``roles`` may erase a student who left."""
 
 
 class ContactsSettings(ServiceSettings):
@@ -44,7 +46,9 @@ def bootstrap(
             sessions, outbox=db.outbox, topic=settings.kafka.topics.contacts, source=SOURCE
         )
 
-    owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
+    verifier = token_verifier(settings.auth, environment=settings.environment)
+    owner = owner_dependency(verifier)
+    operator = role_dependency(verifier, role=OPERATOR_ROLE)
 
     async def drift() -> int:
         return await contact_cases.drift_ties(uow=uow, now=clock())
@@ -57,7 +61,7 @@ def bootstrap(
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.CONTACTS,
         routers=[
-            contacts_router(uow=uow, owner=owner, clock=clock),
+            contacts_router(uow=uow, owner=owner, operator=operator, clock=clock),
             links_router(
                 service=NAME,
                 key=link_key(settings.auth, environment=settings.environment),
@@ -73,8 +77,16 @@ def bootstrap(
         stream=Stream.NOTIFIER,
         sessions=sessions,
         inbox=db.inbox,
-        handler=sharing_handler(uow=uow),
-        description="Each student's choice to share with their campus.",
+        handler=sharing_handler(uow=uow, clock=clock),
+        description="Each student's choice to share with their campus; the notifier's erasure confirmations.",
+    )
+    runtime.consume(
+        name="contacts.habits",
+        stream=Stream.HABITS,
+        sessions=sessions,
+        inbox=db.inbox,
+        handler=confirmations_handler(uow=uow, clock=clock),
+        description="The habits service confirms it erased an owner's data.",
     )
     runtime.consume(
         name="contacts.campus",

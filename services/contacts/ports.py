@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, Protocol, TypeVar
 
-from services.contacts.domain.changes import Change, ContactErasure, GoalChange
+from services.contacts.domain.changes import Change, ContactErasure, ErasureAsked, GoalChange
+from services.contacts.domain.erasure import Erasure
 from services.contacts.domain.goals import Counted, Goal
 from services.contacts.domain.interviews import Interview
 from services.contacts.domain.model import Contact, FollowUp, Interaction
@@ -108,6 +109,11 @@ class GoalRepository(Protocol):
         ...
 
 
+class ErasureStore(Protocol):
+    async def get(self, owner_id: str) -> Erasure | None: ...
+    async def put(self, erasure: Erasure) -> None: ...
+
+
 class CampusSharing(Protocol):
     """Whether each owner shares with their campus, as the notifier stream says."""
 
@@ -135,7 +141,18 @@ class UnitOfWork(Protocol):
     @property
     def goals(self) -> GoalRepository: ...
 
-    async def publish(self, change: Change | GoalChange | ContactErasure) -> None: ...
+    @property
+    def erasures(self) -> "ErasureStore": ...
+
+    async def erase_owner(self, owner_id: str) -> None:
+        """Delete every row about the owner (and the owner's outbox rows), but the erasure record."""
+        ...
+
+    async def forget_published(self, owner_id: str, *, until: datetime) -> None:
+        """Delete the owner's outbox rows recorded up to ``until``."""
+        ...
+
+    async def publish(self, change: Change | GoalChange | ContactErasure | ErasureAsked) -> None: ...
     async def commit(self) -> None: ...
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...

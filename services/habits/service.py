@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from services.habits.domain.changes import Change, ChangeKind
+from services.habits.domain.changes import Change, ChangeKind, Erased
 from services.habits.domain.commands import HabitChanges, NewHabit
 from services.habits.domain.credit import InteractionFacts
 from services.habits.domain.model import CheckIn, Habit, OwnerSettings
@@ -65,7 +65,11 @@ class UnitOfWork(Protocol):
     @property
     def interactions(self) -> InteractionMemory: ...
 
-    async def publish(self, change: Change) -> None: ...
+    async def publish(self, change: Change | Erased) -> None: ...
+    async def erase_owner(self, owner_id: str) -> None:
+        """Delete every row about the owner, and the owner's outbox rows."""
+        ...
+
     async def commit(self) -> None: ...
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc: object) -> None: ...
@@ -342,6 +346,13 @@ async def forget_interactions(
             await work.check_ins.save(entry)
             await work.publish(Change(ChangeKind.CHECK_IN_REVERTED, habit, now, now, check_in=entry))
     await work.interactions.forget(owner_id=owner_id, interaction_ids=interaction_ids)
+
+
+async def erase_owner(*, work: UnitOfWork, owner_id: str, now: datetime) -> None:
+    """Everything about the owner goes (habits, check-ins, what was learnt of their
+    interactions, their settings, their unsent events), and the erasure is confirmed."""
+    await work.erase_owner(owner_id)
+    await work.publish(Erased(owner_id, now))
 
 
 async def _habit(work: UnitOfWork, owner_id: str, habit_id: str) -> Habit:

@@ -249,3 +249,15 @@ class ContactErased(EventData):
     @property
     def subject(self) -> str:
         return self.contact_id
+
+
+class ErasureRequested(EventData):
+    """The owner (or an operator, for a student who left) asked for everything about them to be
+    erased: each service deletes what it holds and confirms with its own erased event."""
+
+    stream: ClassVar[Stream] = Stream.CONTACTS
+    event_type: ClassVar[str] = "keepwarm.erasure.requested.v1"
+
+    @property
+    def subject(self) -> str:
+        return self.owner_id

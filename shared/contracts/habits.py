@@ -122,3 +122,14 @@ class HabitCheckInReverted(CheckInEvent):
     """A check-in no longer counts: undone by the owner, or its interaction changed or was deleted."""
 
     event_type: ClassVar[str] = "keepwarm.check_in.reverted.v1"
+
+
+class HabitsErased(EventData):
+    """The habits service deleted everything it held about the owner (an erasure)."""
+
+    stream: ClassVar[Stream] = Stream.HABITS
+    event_type: ClassVar[str] = "keepwarm.habits.erased.v1"
+
+    @property
+    def subject(self) -> str:
+        return self.owner_id

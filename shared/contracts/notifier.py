@@ -103,3 +103,15 @@ class CampusSharingChanged(EventData):
     @property
     def subject(self) -> str:
         return self.owner_id
+
+
+class NotifierErased(EventData):
+    """The notifier deleted everything it held about the owner (an erasure), after the contacts
+    and habits streams both told it so."""
+
+    stream: ClassVar[Stream] = Stream.NOTIFIER
+    event_type: ClassVar[str] = "keepwarm.notifier.erased.v1"
+
+    @property
+    def subject(self) -> str:
+        return self.owner_id

@@ -33,7 +33,7 @@ async def consume(api: Api, event: EventData) -> None:
     handler = (
         campus_handler(uow=uow, clock=api.clock)
         if event.stream.value == "campus"
-        else sharing_handler(uow=uow)
+        else sharing_handler(uow=uow, clock=api.clock)
     )
     async with session_factory(api.runtime.engine).begin() as session:
         await handler(session, event, CloudEvent.of(event, source="/campus/tool"))

@@ -33,11 +33,11 @@ async def test_a_contact_erased_leaves_nothing_behind_and_only_its_owner_can(api
     await api.client.post(f"{base}/interviews", json={"scheduled_at": "2026-04-02T09:00:00Z"}, headers=me)
     await api.client.post(f"/v1/contacts/{keep['id']}/interactions", json={"kind": "message"}, headers=me)
 
-    intruder = await api.client.delete(base, params={"erase": "true"}, headers=api.as_owner("mallory"))
+    intruder = await api.client.post(f"{base}/erase", headers=api.as_owner("mallory"))
     assert intruder.status_code == 404
-    assert (await api.client.delete(base, params={"erase": "true"}, headers=me)).status_code == 204
+    assert (await api.client.post(f"{base}/erase", headers=me)).status_code == 204
     assert (await api.client.get(base, headers=me)).status_code == 404
-    assert (await api.client.delete(base, params={"erase": "true"}, headers=me)).status_code == 404
+    assert (await api.client.post(f"{base}/erase", headers=me)).status_code == 404
     assert [
         await count(api, t)
         for t in (db.contacts, db.interactions, db.follow_ups, db.drafts, db.interviews, db.contact_tags)

@@ -22,6 +22,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/interviews/{interview_id}/proposals/{kind}/accept"): {},
 }
 NOT_ID_SCOPED = {
+    ("POST", "/v1/erasure"),  # the caller's own
+    ("GET", "/v1/erasure"),
+    ("POST", "/v1/erasures/{owner_id}"),  # the operator role's
+    ("GET", "/v1/erasures/{owner_id}"),
     ("POST", "/v1/contacts"),
     ("GET", "/v1/contacts"),
     ("POST", "/v1/imports/{file_format}"),

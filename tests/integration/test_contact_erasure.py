@@ -103,7 +103,7 @@ async def test_an_erased_contact_is_forgotten_by_every_service(
             for e in parse((await notifier.client.get(f"/calendars/{token}")).text).walk("VEVENT")
         )
 
-        erased = await contacts.client.delete(base, params={"erase": "true"}, headers=me)
+        erased = await contacts.client.post(f"{base}/erase", headers=me)
         assert erased.status_code == 204
         assert (await contacts.client.get(base, headers=me)).status_code == 404
         await until(lambda: _is(done_today, 0))  # the check-in the conversation earned is taken back

@@ -8,14 +8,15 @@ from datetime import date, datetime
 from typing import Generic, Protocol, Self, TypeVar
 
 from services.contacts.domain.changes import Change as ContactChange
-from services.contacts.domain.changes import ContactErasure, GoalChange
+from services.contacts.domain.changes import ContactErasure, ErasureAsked, GoalChange
+from services.contacts.domain.erasure import Erasure
 from services.contacts.domain.goals import Counted, Goal
 from services.contacts.domain.interviews import Interview
 from services.contacts.domain.model import Contact, FollowUp, Interaction
 from services.contacts.domain.outreach import Draft
 from services.contacts.domain.results import Logged
 from services.contacts.ports import ContactQuery, Page
-from services.habits.domain.changes import Change
+from services.habits.domain.changes import Change, Erased
 from services.habits.domain.model import CheckIn, Habit, OwnerSettings
 from shared.vocabulary import FollowUpStatus, Tie
 
@@ -118,8 +119,14 @@ class FakeHabitsWork:
         self.committed = 0
         self.uncommitted: list[Change] = []
 
-    async def publish(self, change: Change) -> None:
-        self.uncommitted.append(change)
+    async def publish(self, change: Change | Erased) -> None:
+        if isinstance(change, Change):
+            self.uncommitted.append(change)
+
+    async def erase_owner(self, owner_id: str) -> None:
+        for store in (self.habits, self.check_ins):
+            for key in [key for key, row in store.rows.items() if row.owner_id == owner_id]:
+                del store.rows[key]
 
     async def commit(self) -> None:
         self.published += self.uncommitted
@@ -260,6 +267,17 @@ class FakeGoals(Rows[Goal]):
         return Counted(roles=roles, revived_contacts=frozenset(), interviews=0)
 
 
+class FakeErasures:
+    def __init__(self) -> None:
+        self.rows: dict[str, Erasure] = {}
+
+    async def get(self, owner_id: str) -> Erasure | None:
+        return deepcopy(self.rows.get(owner_id))
+
+    async def put(self, erasure: Erasure) -> None:
+        self.rows[erasure.owner_id] = deepcopy(erasure)
+
+
 class FakeCampusSharing:
     def __init__(self) -> None:
         self.choices: dict[str, tuple[bool, datetime]] = {}
@@ -285,9 +303,25 @@ class FakeContactsWork:
         self.goals = FakeGoals(self.contacts)
         self.published: list[ContactChange] = []
         self.uncommitted: list[ContactChange] = []
-        self.other_changes: list[GoalChange | ContactErasure] = []
+        self.other_changes: list[GoalChange | ContactErasure | ErasureAsked] = []
+        self.erasures = FakeErasures()
 
-    async def publish(self, change: ContactChange | GoalChange | ContactErasure) -> None:
+    async def erase_owner(self, owner_id: str) -> None:
+        for store in (
+            self.contacts,
+            self.interactions,
+            self.follow_ups,
+            self.drafts,
+            self.interviews,
+            self.goals,
+        ):
+            for key in [key for key, row in store.rows.items() if row.owner_id == owner_id]:
+                del store.rows[key]
+
+    async def forget_published(self, owner_id: str, *, until: datetime) -> None:
+        self.published = [c for c in self.published if c.contact.owner_id != owner_id]
+
+    async def publish(self, change: ContactChange | GoalChange | ContactErasure | ErasureAsked) -> None:
         if isinstance(change, ContactChange):
             self.uncommitted.append(change)
         else:

@@ -6,20 +6,41 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.contacts import campus
+from services.contacts import campus, erasure
 from services.contacts.adapters.db import SqlUnitOfWork
 from services.contacts.domain.campus import CampusKind, CampusRecord, Person
 from shared.contracts import campus as contract
 from shared.contracts.base import EventData
-from shared.contracts.notifier import CampusSharingChanged
+from shared.contracts.habits import HabitsErased
+from shared.contracts.notifier import CampusSharingChanged, NotifierErased
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.consumer import Handler
 
 
-def sharing_handler(*, uow: Callable[[], SqlUnitOfWork]) -> Handler:
-    """The owner's choice to share with their campus; the notifier's other events need nothing."""
+def confirmations_handler(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> Handler:
+    """The habits and notifier services confirm an erasure; their other events need nothing here."""
 
     async def handle(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
+        service = {HabitsErased: "habits", NotifierErased: "notifier"}.get(type(event))
+        if service is not None:
+            await erasure.confirm(
+                work=uow().within(session),
+                owner_id=event.owner_id,
+                service=service,
+                at=event.occurred_at,
+                now=clock(),
+            )
+
+    return handle
+
+
+def sharing_handler(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> Handler:
+    """The owner's choice to share with their campus, and the notifier's erasure confirmations;
+    the notifier's other events need nothing."""
+    confirmations = confirmations_handler(uow=uow, clock=clock)
+
+    async def handle(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
+        await confirmations(session, event, envelope)
         if isinstance(event, CampusSharingChanged):
             await campus.follow_sharing(
                 work=uow().within(session),

@@ -1,6 +1,6 @@
 """Contract events built from the tracker's changes: what leaves the contacts service."""
 
-from services.contacts.domain.changes import Change, ChangeKind, ContactErasure, GoalChange
+from services.contacts.domain.changes import Change, ChangeKind, ContactErasure, ErasureAsked, GoalChange
 from services.contacts.domain.model import Contact, FollowUp, Interaction
 from shared.contracts import contacts as contract
 from shared.contracts.base import EventData
@@ -70,9 +70,13 @@ def goal_event(change: GoalChange) -> contract.GoalEvent:
     return contract.GoalReached(**stamp) if change.reached else contract.GoalProgressed(**stamp)
 
 
-def event_of(change: Change | GoalChange | ContactErasure) -> EventData:
+def event_of(change: Change | GoalChange | ContactErasure | ErasureAsked) -> EventData:
     if isinstance(change, GoalChange):
         return goal_event(change)
+    if isinstance(change, ErasureAsked):
+        return contract.ErasureRequested(
+            owner_id=change.owner_id, occurred_at=change.at, recorded_at=change.at
+        )
     if isinstance(change, ContactErasure):
         return contract.ContactErased(
             owner_id=change.owner_id,

@@ -52,6 +52,14 @@ class ContactErasure:
 
 
 @dataclass(frozen=True)
+class ErasureAsked:
+    """The owner's data is being erased: the other services are asked to erase theirs."""
+
+    owner_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class GoalChange:
     """A goal's count changed (``reached``: it met its target just now)."""
 

@@ -24,11 +24,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.habits.adapters.kafka_out import event_of
-from services.habits.domain.changes import Change
+from services.habits.domain.changes import Change, Erased
 from services.habits.domain.credit import CreditRule
 from services.habits.domain.model import CheckIn, Habit, OwnerSettings, Pause
 from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
+from shared.db.erasure import erase_owner
 from shared.db.inbox import inbox_tables
 from shared.db.outbox import outbox_table
 from shared.db.statements import dialect_insert
@@ -269,7 +270,10 @@ class SqlUnitOfWork(SessionUnitOfWork):
         self.check_ins = SqlCheckIns(session)
         self.interactions = SqlInteractionMemory(session)
 
-    def event_of(self, change: Change) -> EventData:
+    async def erase_owner(self, owner_id: str) -> None:
+        await erase_owner(self._session, metadata, owner_id=owner_id, outbox=outbox, keys=[owner_id])
+
+    def event_of(self, change: Change | Erased) -> EventData:
         return event_of(change)
 
 

@@ -11,7 +11,7 @@ from services.habits.adapters.db import SqlUnitOfWork
 from services.habits.domain.credit import InteractionFacts
 from services.habits.domain.model import OwnerSettings
 from shared.contracts.base import EventData
-from shared.contracts.contacts import ContactErased, InteractionDeleted, InteractionEvent
+from shared.contracts.contacts import ContactErased, ErasureRequested, InteractionDeleted, InteractionEvent
 from shared.contracts.notifier import PreferencesChanged
 from shared.kafka.cloudevents import CloudEvent
 from shared.kafka.consumer import Handler
@@ -21,6 +21,9 @@ def interaction_handler(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[],
     """Translate an interaction event into the crediting use case; other contact events need nothing."""
 
     async def handle(session: AsyncSession, event: EventData, envelope: CloudEvent) -> None:
+        if isinstance(event, ErasureRequested):
+            await service.erase_owner(work=uow().within(session), owner_id=event.owner_id, now=clock())
+            return
         if isinstance(event, ContactErased):
             await service.forget_interactions(
                 work=uow().within(session),

@@ -1,8 +1,9 @@
 """Contract events built from habit changes: what leaves the habits service."""
 
-from services.habits.domain.changes import Change, ChangeKind
+from services.habits.domain.changes import Change, ChangeKind, Erased
 from services.habits.domain.model import CheckIn, Habit
 from shared.contracts import habits as contract
+from shared.contracts.base import EventData
 
 SOURCE = "/keepwarm/habits"
 
@@ -47,7 +48,9 @@ HABIT_EVENTS: dict[ChangeKind, type[contract.HabitEvent]] = {
 }
 
 
-def event_of(change: Change) -> contract.HabitEvent:
+def event_of(change: Change | Erased) -> EventData:
+    if isinstance(change, Erased):
+        return contract.HabitsErased(owner_id=change.owner_id, occurred_at=change.at, recorded_at=change.at)
     common = {
         "owner_id": change.habit.owner_id,
         "occurred_at": change.occurred_at,

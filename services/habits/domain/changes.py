@@ -25,3 +25,11 @@ class Change:
     recorded_at: datetime
     check_in: CheckIn | None = None
     changed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Erased:
+    """Everything about the owner was erased here."""
+
+    owner_id: str
+    at: datetime

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notifier import streaks
+from services.notifier import erasure, streaks
 from services.notifier.adapters.db import SqlUnitOfWork
 from services.notifier.domain.announcements import TrackedHabit
 from services.notifier.domain.campus import Fact, FactKind
@@ -26,13 +26,20 @@ from shared.contracts.contacts import (
     ContactAdded,
     ContactErased,
     ContactEvent,
+    ErasureRequested,
     FollowUpCompleted,
     FollowUpEvent,
     GoalReached,
     InteractionDeleted,
     InteractionEvent,
 )
-from shared.contracts.habits import CheckInEvent, HabitCheckInReverted, HabitEvent, HabitSnapshot
+from shared.contracts.habits import (
+    CheckInEvent,
+    HabitCheckInReverted,
+    HabitEvent,
+    HabitsErased,
+    HabitSnapshot,
+)
 from shared.kafka.consumer import BatchHandler
 from shared.schedules import Schedule
 from shared.vocabulary import Origin
@@ -79,12 +86,17 @@ def habit_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], dateti
             for event in habit_events
             if isinstance(event, CheckInEvent)
         ]
+        work = uow().within(session)
         await streaks.project(
-            work=uow().within(session),
+            work=work,
             habits=[tracked(event.owner_id, event.habit, event.recorded_at) for event in habit_events],
             check_ins=check_ins,
             now=clock(),
         )
+        for gone in (e for e in events if isinstance(e, HabitsErased)):
+            await erasure.erase(
+                work=work, owner_ids=[gone.owner_id], asked_by="habits", at=gone.occurred_at, now=clock()
+            )
 
     return apply
 
@@ -94,8 +106,9 @@ def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], date
 
     async def apply(session: AsyncSession, events: Sequence[EventData]) -> None:
         found = [event for event in events if isinstance(event, ContactEvent)]
+        work = uow().within(session)
         await apply_contacts(
-            work=uow().within(session),
+            work=work,
             contacts=[ContactSeen(e.owner_id, e.recorded_at, e.contact) for e in found],
             interactions=[
                 InteractionSeen(e.owner_id, e.recorded_at, e.interaction, isinstance(e, InteractionDeleted))
@@ -120,6 +133,10 @@ def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], date
             ],
             now=clock(),
         )
+        for asked in (e for e in events if isinstance(e, ErasureRequested)):
+            await erasure.erase(
+                work=work, owner_ids=[asked.owner_id], asked_by="contacts", at=asked.occurred_at, now=clock()
+            )
 
     return apply
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from services.notifier.domain.announcements import Kind
 from services.notifier.domain.campus import FactKind
 from services.notifier.domain.outgoing import (
+    Erased,
     FactShared,
     MembershipShared,
     NudgeOutcome,
@@ -43,6 +44,10 @@ class Pseudonyms:
 
 def event_of(change: Outgoing, *, now: datetime, pseudonyms: Pseudonyms) -> Event:
     match change:
+        case Erased():
+            return contract.NotifierErased(
+                owner_id=change.owner_id, occurred_at=change.at, recorded_at=change.at
+            )
         case SharingChanged():
             return contract.CampusSharingChanged(
                 owner_id=change.owner_id, occurred_at=change.at, recorded_at=change.at, sharing=change.sharing

@@ -79,6 +79,21 @@ class WeekShared:
     at: datetime
 
 
+@dataclass(frozen=True)
+class Erased:
+    """Everything about the owner was erased here."""
+
+    owner_id: str
+    at: datetime
+
+
 Outgoing = (
-    StreakNews | NudgeOutcome | OwnerDayChanged | SharingChanged | MembershipShared | FactShared | WeekShared
+    StreakNews
+    | NudgeOutcome
+    | OwnerDayChanged
+    | SharingChanged
+    | MembershipShared
+    | FactShared
+    | WeekShared
+    | Erased
 )

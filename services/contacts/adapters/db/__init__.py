@@ -1,11 +1,15 @@
 """The contacts database, a store per entity (contacts, interactions, follow-ups), its tables in
 ``tables``, and the unit of work over them."""
 
+from datetime import datetime
+
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.contacts.adapters.db.campus import SqlCampusSharing
 from services.contacts.adapters.db.coaching import SqlDrafts, SqlGoals, SqlInterviews
 from services.contacts.adapters.db.contacts import SqlContacts
+from services.contacts.adapters.db.erasures import SqlErasures
 from services.contacts.adapters.db.follow_ups import SqlFollowUps
 from services.contacts.adapters.db.interactions import SqlInteractions
 from services.contacts.adapters.db.tables import (
@@ -13,6 +17,7 @@ from services.contacts.adapters.db.tables import (
     contact_tags,
     contacts,
     drafts,
+    erasures,
     follow_ups,
     goals,
     inbox,
@@ -22,9 +27,10 @@ from services.contacts.adapters.db.tables import (
     outbox,
 )
 from services.contacts.adapters.kafka_out import event_of
-from services.contacts.domain.changes import Change, ContactErasure, GoalChange
+from services.contacts.domain.changes import Change, ContactErasure, ErasureAsked, GoalChange
 from shared.conflicts import ConcurrentUpdate
 from shared.contracts.base import EventData
+from shared.db.erasure import erase_owner
 from shared.db.unit_of_work import SessionUnitOfWork
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
     "contact_tags",
     "contacts",
     "drafts",
+    "erasures",
     "follow_ups",
     "goals",
     "inbox",
@@ -54,8 +61,21 @@ class SqlUnitOfWork(SessionUnitOfWork):
     drafts: SqlDrafts
     interviews: SqlInterviews
     goals: SqlGoals
+    erasures: "SqlErasures"
+
+    async def erase_owner(self, owner_id: str) -> None:
+        """Everything of the owner in this database but the record of the erasure itself."""
+        await erase_owner(
+            self._session, metadata, owner_id=owner_id, outbox=outbox, keys=[owner_id], keep=["erasures"]
+        )
+
+    async def forget_published(self, owner_id: str, *, until: datetime) -> None:
+        await self._session.execute(
+            delete(outbox).where(outbox.c.key == owner_id, outbox.c.recorded_at <= until)
+        )
 
     def bind(self, session: AsyncSession) -> None:
+        self.erasures = SqlErasures(session)
         self.campus = SqlCampusSharing(session)
         self.drafts = SqlDrafts(session)
         self.interviews = SqlInterviews(session)
@@ -64,5 +84,5 @@ class SqlUnitOfWork(SessionUnitOfWork):
         self.interactions = SqlInteractions(session)
         self.follow_ups = SqlFollowUps(session)
 
-    def event_of(self, change: Change | GoalChange | ContactErasure) -> EventData:
+    def event_of(self, change: Change | GoalChange | ContactErasure | ErasureAsked) -> EventData:
         return event_of(change)

@@ -165,3 +165,12 @@ goals = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
 )
+
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("owner_id", String(128), primary_key=True),
+    Column("requested_at", UTCDateTime(), nullable=False),
+    Column("confirmed", JSON, nullable=False, comment="service -> when it confirmed"),
+    Column("done_at", UTCDateTime(), comment="when every service had confirmed"),
+)

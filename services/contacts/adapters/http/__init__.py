@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from services.contacts.adapters.db import ConcurrentUpdate
 from services.contacts.adapters.http.coaching import coaching_routes
 from services.contacts.adapters.http.contacts import contacts_routes
+from services.contacts.adapters.http.erasure import erasure_routes
 from services.contacts.adapters.http.files import files_routes
 from services.contacts.adapters.http.follow_ups import follow_up_link_actions, follow_ups_routes
 from services.contacts.adapters.http.interactions import interactions_routes
@@ -19,9 +20,13 @@ from shared import http
 from shared.errors import InvalidTransition
 
 
-def contacts_router(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], datetime]) -> APIRouter:
-    """The /v1 routes; ``owner`` is the dependency that yields the caller's owner id."""
+def contacts_router(
+    *, uow: UnitOfWorkFactory, owner: Any, operator: Any, clock: Callable[[], datetime]
+) -> APIRouter:
+    """The /v1 routes; ``owner`` is the dependency that yields the caller's owner id, ``operator``
+    the one that admits an operator."""
     router = APIRouter(prefix="/v1")
+    router.include_router(erasure_routes(uow=uow, owner=owner, operator=operator, clock=clock))
     for routes in (
         contacts_routes,
         interactions_routes,

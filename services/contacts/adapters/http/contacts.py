@@ -186,22 +186,20 @@ def contacts_routes(*, uow: UnitOfWorkFactory, owner: Any, clock: Callable[[], d
         return contact_out(contact, now)
 
     @router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["contacts"])
-    async def archive_contact(
-        contact_id: str,
-        owner_id: Owner,
-        erase: Annotated[
-            bool,
-            Query(description="Delete for good, with its interactions, follow-ups, drafts and interviews."),
-        ] = False,
-    ) -> Response:
-        """Archive: the contact leaves lists and prompts; its open follow-ups are cancelled. With
-        ``erase=true`` it is deleted for good, and every service forgets it."""
-        if erase:
-            await contact_cases.erase_contact(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
-        else:
-            await contact_cases.archive_contact(
-                uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock()
-            )
+    async def archive_contact(contact_id: str, owner_id: Owner) -> Response:
+        """Archive: the contact leaves lists and prompts; its open follow-ups are cancelled."""
+        await contact_cases.archive_contact(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    @router.post(
+        "/contacts/{contact_id}/erase",
+        status_code=status.HTTP_204_NO_CONTENT,
+        tags=["contacts"],
+        summary="Delete for good, with its interactions, follow-ups, drafts and interviews, everywhere",
+    )
+    async def erase_contact(contact_id: str, owner_id: Owner) -> Response:
+        """Unlike archiving, nothing of the contact is kept, here or in the other services."""
+        await contact_cases.erase_contact(uow=uow, owner_id=owner_id, contact_id=contact_id, now=clock())
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     return router

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.notifier.adapters.db.calendars import SqlCalendar
 from services.notifier.adapters.db.campus import SqlCampus
 from services.notifier.adapters.db.delivery import SqlNudges
+from services.notifier.adapters.db.erasures import SqlErasures
 from services.notifier.adapters.db.projection import SqlContactsProjection
 from services.notifier.adapters.db.prompts import SqlPrompts
 from services.notifier.adapters.db.streaks import SqlProjection
@@ -38,6 +39,7 @@ from services.notifier.adapters.kafka_out import Pseudonyms, event_of
 from services.notifier.domain.outgoing import Outgoing
 from shared.auth import DEVELOPMENT_SECRET
 from shared.contracts.base import Event
+from shared.db.erasure import erase_owner
 from shared.db.unit_of_work import SessionUnitOfWork
 from shared.sealed import Sealer, development_key
 from shared.time import utc_now
@@ -76,6 +78,7 @@ class SqlUnitOfWork(SessionUnitOfWork):
     prompts: SqlPrompts
     nudges: SqlNudges
     campus: SqlCampus
+    erasures: SqlErasures
 
     def __init__(
         self,
@@ -97,6 +100,13 @@ class SqlUnitOfWork(SessionUnitOfWork):
         self.prompts = SqlPrompts(session)
         self.nudges = SqlNudges(session, self._sealer)
         self.campus = SqlCampus(session)
+        self.erasures = SqlErasures(session)
+
+    async def erase_owner(self, owner_id: str) -> None:
+        keys = [owner_id, self._pseudonyms.student(owner_id)]
+        await erase_owner(
+            self._session, metadata, owner_id=owner_id, outbox=outbox, keys=keys, keep=["erasures"]
+        )
 
     def event_of(self, change: Outgoing) -> Event:
         return event_of(change, now=self._clock(), pseudonyms=self._pseudonyms)

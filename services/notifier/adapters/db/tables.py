@@ -282,3 +282,12 @@ campus_facts = Table(
     Column("milestone", Integer),
     Index("ix_campus_facts_owner_on", "owner_id", "on"),
 )
+
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("owner_id", String(128), primary_key=True),
+    Column("contacts_at", UTCDateTime(), comment="when the contacts stream asked (the request)"),
+    Column("habits_at", UTCDateTime(), comment="when the habits service said it erased"),
+    Column("confirmed_at", UTCDateTime(), comment="when this service confirmed"),
+)

@@ -1,0 +1,69 @@
+"""Erasure: everything the notifier holds about an owner goes when the contacts stream asks, and
+again when the habits service says it erased (events of the owner's still on the habits topic
+before that would otherwise bring some back). Confirmed once both have come, once."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from services.notifier.campus import CampusWork
+from services.notifier.domain.outgoing import Erased, MembershipShared
+from shared.schedules import local_date
+
+
+@dataclass
+class Progress:
+    owner_id: str
+    contacts_at: datetime | None = None
+    habits_at: datetime | None = None
+    confirmed_at: datetime | None = None
+
+
+class ErasureStore(Protocol):
+    async def progress(self, owner_id: str) -> Progress | None: ...
+    async def put(self, progress: Progress) -> None: ...
+
+
+class ErasureWork(CampusWork, Protocol):
+    @property
+    def erasures(self) -> ErasureStore: ...
+
+    async def erase_owner(self, owner_id: str) -> None:
+        """Delete every row about the owner here, and the owner's outbox rows (public ones too)."""
+        ...
+
+
+async def erase(
+    *,
+    work: ErasureWork,
+    owner_ids: Sequence[str],
+    asked_by: Literal["contacts", "habits"],
+    at: datetime,
+    now: datetime,
+) -> None:
+    for owner_id in dict.fromkeys(owner_ids):
+        progress = await work.erasures.progress(owner_id) or Progress(owner_id)
+        member = (await work.campus.members([owner_id])).get(owner_id)
+        preferences = (await work.nudges.preferences([owner_id])).get(owner_id)
+        await work.erase_owner(owner_id)
+        if member is not None and member.sharing:  # the campus hears, pseudonymously, that they left
+            zone, start = (preferences.timezone, preferences.day_start) if preferences else ("UTC", None)
+            day = local_date(now, zone, start) if start is not None else now.date()
+            await work.publish_all([MembershipShared(owner_id, False, day, now)])
+        if asked_by == "contacts":
+            if progress.confirmed_at is not None and at > progress.confirmed_at:
+                # an id reused and erased again: only a newer word from habits still counts
+                newer = (
+                    progress.habits_at
+                    if progress.habits_at and progress.habits_at > progress.confirmed_at
+                    else None
+                )
+                progress = Progress(owner_id, habits_at=newer)
+            progress.contacts_at = at
+        else:
+            progress.habits_at = at
+        if progress.contacts_at and progress.habits_at and progress.confirmed_at is None:
+            progress.confirmed_at = now
+            await work.publish_all([Erased(owner_id, now)])
+        await work.erasures.put(progress)
