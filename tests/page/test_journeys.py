@@ -307,3 +307,20 @@ async def test_a_student_drafts_a_warm_message_prepares_an_interview_and_sets_a_
 
     await page.get_by_role("link", name="Goals").click()
     await expect(page.get_by_text("1 of 1")).to_be_visible()
+
+
+async def test_a_student_erases_everything_and_the_page_says_when_it_is_done(
+    page: Page, system: System
+) -> None:
+    await sign_in(page, system, student())
+    await add_contact(page, "Ada Lovelace", tie="weak", category="mentor")
+    await page.get_by_role("link", name="Settings").click()
+    erase = page.get_by_role("button", name="Erase all my data")
+    await expect(erase).to_be_disabled()  # not without saying so first
+    await page.get_by_role("checkbox", name="I understand: erase all my data").check()
+    await erase.click()
+    await expect(page.get_by_text("Everything is erased, in every part of KeepWarm.")).to_be_visible(
+        timeout=60_000
+    )
+    await page.get_by_role("link", name="Contacts").click()
+    await expect(page.get_by_text("Ada Lovelace")).to_have_count(0)

@@ -69,6 +69,7 @@ export function SettingsView({ apis }: { apis: Apis }) {
         />
       )}
       <CampusSharing apis={apis} act={act} />
+      <EraseEverything apis={apis} act={act} />
 
       <div class="card">
         <h2>Calendar feeds</h2>
@@ -338,5 +339,44 @@ function NetworkingStyle({ preferences, onSave }: { preferences: Preferences; on
       </Field>
       <button type="submit">Save how I network</button>
     </form>
+  );
+}
+
+function EraseEverything({ apis, act }: { apis: Apis; act: (work: () => Promise<string>) => Promise<void> }) {
+  const [sure, setSure] = useState(false);
+  const [progress, setProgress] = useState<string | null>(null);
+
+  async function follow() {
+    for (let tries = 0; tries < 60; tries++) {
+      const found = await need(apis.contacts.GET("/v1/erasure"));
+      if (found.done) return setProgress("Everything is erased, in every part of KeepWarm.");
+      setProgress(`Erasing… still waiting for: ${found.waiting_for.join(", ")}.`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
+  return (
+    <div class="card">
+      <h2>Erase everything</h2>
+      <p>Deletes your contacts, conversations, follow-ups, habits, streaks, feeds, channels and settings from every part of KeepWarm. It cannot be undone.</p>
+      <label class="check">
+        <input type="checkbox" checked={sure} onChange={(e) => setSure(e.currentTarget.checked)} /> I understand: erase all my data
+      </label>
+      <button
+        class="danger"
+        disabled={!sure}
+        onClick={() =>
+          act(async () => {
+            await need(apis.contacts.POST("/v1/erasure"));
+            setSure(false);
+            await follow();
+            return "Your data was erased.";
+          })
+        }
+      >
+        Erase all my data
+      </button>
+      {progress && <p role="status">{progress}</p>}
+    </div>
   );
 }
