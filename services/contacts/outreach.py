@@ -1,6 +1,7 @@
 """Outreach draft use cases: write, edit, check, list, delete a draft to a contact, and mark it
 sent, which logs the outbound message. Each runs in one unit of work."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,10 +70,8 @@ async def read_draft(*, uow: UnitOfWorkFactory, owner_id: str, draft_id: str) ->
 async def drafts_to(*, uow: UnitOfWorkFactory, owner_id: str, contact_id: str) -> list[Checked]:
     async with uow() as work:
         contact = await ports.contact_of(work, owner_id, contact_id)
-        return [
-            await _checked(work, d, contact)
-            for d in await work.drafts.of_owner(owner_id=owner_id, contact_id=contact_id)
-        ]
+        checked = await _checker(work, contact)
+        return [checked(d) for d in await work.drafts.of_owner(owner_id=owner_id, contact_id=contact_id)]
 
 
 async def delete_draft(*, uow: UnitOfWorkFactory, owner_id: str, draft_id: str) -> None:
@@ -124,8 +123,12 @@ async def _draft(work: UnitOfWork, owner_id: str, draft_id: str) -> Draft:
 
 
 async def _checked(work: UnitOfWork, draft: Draft, contact: Contact) -> Checked:
-    """The draft with its findings: against what the student knows of the contact, and against
-    the student's drafts to other people."""
+    return (await _checker(work, contact))(draft)
+
+
+async def _checker(work: UnitOfWork, contact: Contact) -> Callable[[Draft], Checked]:
+    """What checks drafts to ``contact``: against what the student knows of them, and against the
+    student's drafts to other people (read once, however many drafts are checked)."""
     talks = await work.interactions.of_contact(owner_id=contact.owner_id, contact_id=contact.id)
     remembered = tuple(
         text for text in (contact.how_met, *(t.takeaway for t in talks if not t.deleted)) if text
@@ -137,9 +140,17 @@ async def _checked(work: UnitOfWork, draft: Draft, contact: Contact) -> Checked:
         tags=contact.tags,
         remembered=remembered,
     )
+    names: dict[str, str] = {}
     others = []
     for other in await work.drafts.of_owner(owner_id=contact.owner_id):
-        if other.contact_id != contact.id:
+        if other.contact_id == contact.id:
+            continue
+        if other.contact_id not in names:
             to = await work.contacts.get(owner_id=contact.owner_id, contact_id=other.contact_id)
-            others.append((to.name if to else "someone else", other.body))
-    return Checked(draft, contact, check(draft.subject, draft.body, recipient=recipient, others=others))
+            names[other.contact_id] = to.name if to else "someone else"
+        others.append((names[other.contact_id], other.body))
+
+    def checked(draft: Draft) -> Checked:
+        return Checked(draft, contact, check(draft.subject, draft.body, recipient=recipient, others=others))
+
+    return checked

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from services.notifier.campus import CampusWork
+from services.notifier.domain.nudges import Preferences
 from services.notifier.domain.outgoing import Erased, MembershipShared
 from shared.schedules import local_date
 
@@ -45,11 +46,10 @@ async def erase(
     for owner_id in dict.fromkeys(owner_ids):
         progress = await work.erasures.progress(owner_id) or Progress(owner_id)
         member = (await work.campus.members([owner_id])).get(owner_id)
-        preferences = (await work.nudges.preferences([owner_id])).get(owner_id)
+        owner = (await work.nudges.preferences([owner_id])).get(owner_id, Preferences())
         await work.erase_owner(owner_id)
         if member is not None and member.sharing:  # the campus hears, pseudonymously, that they left
-            zone, start = (preferences.timezone, preferences.day_start) if preferences else ("UTC", None)
-            day = local_date(now, zone, start) if start is not None else now.date()
+            day = local_date(now, owner.timezone, owner.day_start)
             await work.publish_all([MembershipShared(owner_id, False, day, now)])
         if asked_by == "contacts":
             if progress.confirmed_at is not None and at > progress.confirmed_at:

@@ -37,6 +37,13 @@ class CampusKind(StrEnum):
     ADVISING_COMPLETED = "advising_completed"
 
 
+CONVERSATION = {
+    CampusKind.EVENT_ATTENDED: InteractionKind.EVENT,
+    CampusKind.ADVISING_COMPLETED: InteractionKind.INFORMATIONAL_INTERVIEW,
+}
+"""The conversation a record tells of (a mentor matched has not talked to the student yet)."""
+
+
 @dataclass(frozen=True)
 class Person:
     name: str
@@ -98,10 +105,7 @@ def meetings(record: CampusRecord) -> list[Meeting]:
     made = []
     for index, person in enumerate(record.people):
         met = record.kind is not CampusKind.MENTOR_MATCHED
-        kind = {
-            CampusKind.EVENT_ATTENDED: InteractionKind.EVENT,
-            CampusKind.ADVISING_COMPLETED: InteractionKind.INFORMATIONAL_INTERVIEW,
-        }.get(record.kind)
+        kind = CONVERSATION.get(record.kind)
         default_category = Category.MENTOR if record.kind is CampusKind.MENTOR_MATCHED else Category.OTHER
         made.append(
             Meeting(

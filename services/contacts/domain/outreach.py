@@ -12,7 +12,7 @@ lists and patterns, so a student sees the same findings offline and a test can p
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -337,9 +337,3 @@ def check(
         check_no_job_ask(subject, body),
         check_not_a_template(body, recipient, others),
     ]
-
-
-@dataclass(frozen=True)
-class Checked:
-    draft: Draft
-    findings: list[Finding] = field(default_factory=list)
