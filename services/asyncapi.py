@@ -16,7 +16,7 @@ from services.catalog import SERVICES
 from shared.contracts.base import Event
 from shared.contracts.export import CONTRACTS_DIR, render
 from shared.contracts.registry import ALL_TYPES, types_on
-from shared.contracts.topics import Stream, Topics
+from shared.contracts.topics import STATE_OF, Stream, Topics
 from shared.kafka.cloudevents import CONTENT_TYPE, SEQUENCE_DIGITS, SPEC_VERSION
 from shared.runtime import ServiceRuntime
 
@@ -150,17 +150,26 @@ STREAMS = {
     "dates and counts, no personal data.",
     Stream.CAMPUS: "What campus tools write: events attended, mentors matched, advising completed; "
     "applied for students who opted in, dead-lettered with the reason otherwise.",
+    Stream.CONTACTS_STATE: "Compacted: the newest event of every contact, interaction and follow-up "
+    "(the events of the contacts stream that carry one), so that a projection can be rebuilt from "
+    "it; a tombstone (a key with no value) when the entity is deleted or its owner erased: internal.",
 }
 
 
 def _key_of(stream: Stream) -> str:
     if stream is Stream.PUBLIC:
         return "The student's pseudonym (the payload's student)."
+    if stream in STATE_OF.values():
+        return "The entity: contact/<id>, interaction/<id> or follow_up/<id>."
     return "The owner (student) id."
 
 
 def _channel(topic: str, stream: Stream) -> dict[str, Any]:
-    events: tuple[type[Event], ...] = types_on(stream)
+    kept = {state: source for source, state in STATE_OF.items()}
+    if stream in kept:
+        events = tuple(model for model in types_on(kept[stream]) if model.states is not Event.states)
+    else:
+        events = types_on(stream)
     return {
         "address": topic,
         "description": f"{STREAMS[stream]} CloudEvents in binary mode, keyed by {_key_of(stream).lower()}",

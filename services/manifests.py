@@ -12,12 +12,15 @@ import yaml
 
 from services.catalog import SERVICES
 from shared.contracts.topics import Topics
+from shared.kafka.provisioning import topic_configs
 from shared.runtime import Role, ServiceRuntime
+from shared.settings import KafkaSettings
 
 BASE_DIR = Path(__file__).parent.parent / "deploy" / "kubernetes" / "base"
 CLUSTER = "keepwarm"
 PARTITIONS = 12
-RETENTION_MS = 90 * 24 * 3600 * 1000
+PRODUCTION_KAFKA = KafkaSettings.model_construct(topic_replication_factor=3)
+"""The defaults, not this machine's environment: retention, segments and compaction as documented."""
 PORT = 8000
 APP = "app.kubernetes.io/name"
 COMPONENT = "app.kubernetes.io/component"
@@ -115,7 +118,10 @@ def kafka_topic(name: str) -> dict[str, Any]:
             "topicName": name,
             "partitions": PARTITIONS,
             "replicas": 3,
-            "config": {"min.insync.replicas": 2, "retention.ms": RETENTION_MS},
+            "config": {
+                key: int(value) if value.isdigit() else value
+                for key, value in topic_configs(PRODUCTION_KAFKA, name).items()
+            },
         },
     }
 

@@ -27,7 +27,8 @@ from shared.http import create_app, database_check
 from shared.kafka.broker import create_broker, subscribe
 from shared.kafka.consumer import BatchHandler, EventConsumer, Handler
 from shared.kafka.producer import LazyProducer, create_producer
-from shared.kafka.provisioning import provision
+from shared.kafka.provisioning import ensure_topics, provision
+from shared.kafka.rebuild import rebuild
 from shared.kafka.relay import OutboxRelay
 from shared.settings import ServiceSettings
 
@@ -69,6 +70,14 @@ class Following:
     description: str
 
 
+@dataclass(frozen=True)
+class Rebuilding:
+    stream: Stream
+    sessions: async_sessionmaker[AsyncSession]
+    handler: BatchHandler
+    description: str
+
+
 @dataclass
 class ServiceRuntime:
     """Everything a service's composition root built; nothing is started until :meth:`run`."""
@@ -92,6 +101,8 @@ class ServiceRuntime:
     """The streams the service's outbox relay publishes to."""
     follows: list[Following] = field(default_factory=list)
     """What the service consumes, for its AsyncAPI document."""
+    rebuilds: list["Rebuilding"] = field(default_factory=list)
+    """The state topics ``rebuild`` reads its projections from."""
 
     def consume(
         self,
@@ -134,6 +145,31 @@ class ServiceRuntime:
 
     async def migrate(self) -> None:
         await upgrade(self.engine, self.migrations)
+
+    def rebuilds_from(
+        self,
+        *,
+        stream: Stream,
+        sessions: async_sessionmaker[AsyncSession],
+        handler: BatchHandler,
+        description: str,
+    ) -> None:
+        """What ``rebuild`` does: read ``stream`` (a state topic) into this service's database."""
+        self.rebuilds.append(Rebuilding(stream, sessions, handler, description))
+
+    async def rebuild(self) -> dict[str, int]:
+        """Read every state topic this service rebuilds from, start to end, into its database;
+        returns how many events each gave. Meant for an empty database, before the consumers
+        start (they then go on from their groups' offsets; versions keep the newest state)."""
+        await ensure_topics(self.settings.kafka, self.topics)
+        applied = {}
+        for source in self.rebuilds:
+            topic = self.settings.kafka.topics.of(source.stream)
+            applied[topic] = await rebuild(
+                settings=self.settings.kafka, topic=topic, sessions=source.sessions, handler=source.handler
+            )
+            log.info("rebuilt from %s: %d events", topic, applied[topic])
+        return applied
 
     async def run(self, roles: Collection[Role], stop: asyncio.Event) -> None:
         """Run ``roles`` until ``stop`` is set, then shut each down cleanly."""
@@ -257,7 +293,24 @@ def service_cli(name: str, build: Callable[[], ServiceRuntime]) -> typer.Typer:
         """Bring the database schema up to date."""
         asyncio.run(_migrate(build))
 
+    @cli.command()
+    def rebuild() -> None:
+        """Migrate, then rebuild the projections from the state topics (into an empty database,
+        before the consumers start)."""
+        logs.configure(service=name, roles=["rebuild"])
+        asyncio.run(_rebuild(build))
+
     return cli
+
+
+async def _rebuild(build: Callable[[], ServiceRuntime]) -> None:
+    runtime = build()
+    try:
+        await runtime.migrate()
+        for topic, count in (await runtime.rebuild()).items():
+            print(f"{topic}: {count} events applied")
+    finally:
+        await runtime.engine.dispose()
 
 
 async def _migrate(build: Callable[[], ServiceRuntime]) -> None:

@@ -16,6 +16,9 @@ from shared.rate_limits import RateSettings
 Environment = Literal["development", "test", "production"]
 
 
+DAY_MS = 24 * 3600 * 1000
+
+
 class KafkaSettings(BaseSettings):
     """The Kafka cluster; ``KAFKA_BOOTSTRAP_SERVERS`` points at an existing one."""
 
@@ -61,7 +64,20 @@ class KafkaSettings(BaseSettings):
     )
     topic_replication_factor: int = Field(default=1, ge=1, le=10, description="3 on a production cluster.")
     topic_retention_ms: int = Field(
-        default=90 * 24 * 3600 * 1000, ge=-1, description="How long events stay on a topic (-1: forever)."
+        default=30 * DAY_MS,
+        ge=-1,
+        description="How long events stay on an event stream (-1: forever); state topics are compacted.",
+    )
+    topic_segment_ms: int = Field(
+        default=DAY_MS,
+        gt=0,
+        description="How often a topic starts a new log segment: what expires or is compacted goes "
+        "a segment at a time, so this is added to every horizon.",
+    )
+    state_compaction_lag_ms: int = Field(
+        default=DAY_MS,
+        gt=0,
+        description="How long a replaced or deleted entity's old state may stay on a state topic.",
     )
 
     fetch_min_bytes: int = Field(

@@ -4,10 +4,10 @@ import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.kafka.producer import OutgoingRecord
-from shared.kafka.provisioning import ensure_topics
+from shared.kafka.provisioning import ensure_topics, partitions_of
 from shared.settings import KafkaSettings
 
 
@@ -78,3 +78,23 @@ async def read_until(
     finally:
         await consumer.stop()
     return records
+
+
+async def read_all(bootstrap_servers: str, topic: str) -> list[Any]:
+    """Every record on ``topic`` now, from the beginning of each partition to its end."""
+    numbers = await partitions_of(KafkaSettings(bootstrap_servers=bootstrap_servers), topic)
+    partitions = [TopicPartition(topic, p) for p in numbers]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records: list[Any] = []
+        for partition in partitions:
+            while await consumer.position(partition) < ends[partition]:
+                batch = await consumer.getmany(partition, timeout_ms=500)
+                records += [r for r in batch.get(partition, []) if r.offset < ends[partition]]
+        return records
+    finally:
+        await consumer.stop()

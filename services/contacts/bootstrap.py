@@ -42,8 +42,13 @@ def bootstrap(
     sessions = session_factory(engine)
 
     def uow() -> db.SqlUnitOfWork:
+        topics = settings.kafka.topics
         return db.SqlUnitOfWork(
-            sessions, outbox=db.outbox, topic=settings.kafka.topics.contacts, source=SOURCE
+            sessions,
+            outbox=db.outbox,
+            topic=topics.contacts,
+            source=SOURCE,
+            states={topics.contacts: topics.contacts_state},
         )
 
     verifier = token_verifier(settings.auth, environment=settings.environment)
@@ -60,6 +65,7 @@ def bootstrap(
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.CONTACTS,
+        also_publishes=[Stream.CONTACTS_STATE],
         routers=[
             contacts_router(uow=uow, owner=owner, operator=operator, clock=clock),
             links_router(

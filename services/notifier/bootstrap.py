@@ -22,7 +22,7 @@ from services.notifier.adapters.http import (
     streaks_router,
     today_router,
 )
-from services.notifier.adapters.kafka_in import contact_events, habit_events
+from services.notifier.adapters.kafka_in import contact_events, contact_states, habit_events
 from services.notifier.adapters.kafka_out import SOURCE, Pseudonyms
 from services.notifier.adapters.links import PageLinks
 from shared import http
@@ -221,4 +221,10 @@ def _follow_streams(
         batch_handler=contact_events(uow=uow, clock=clock),
         description="Contacts, interactions and follow-ups become what the calendar feeds show "
         "and what keep-alive prompts follow.",
+    )
+    runtime.rebuilds_from(
+        stream=Stream.CONTACTS_STATE,
+        sessions=sessions,
+        handler=contact_states(uow=uow, clock=clock),
+        description="The copy of contacts, interactions and follow-ups, rebuilt from their newest states.",
     )

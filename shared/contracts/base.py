@@ -35,6 +35,22 @@ class Event(BaseModel):
         """When the system recorded it: the CloudEvents ``time``."""
         raise NotImplementedError
 
+    @property
+    def states(self) -> tuple[str, ...]:
+        """The entities (``kind/id``) whose newest state this event carries: the stream's state
+        topic keeps it under each of these keys."""
+        return ()
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        """The entities (``kind/id``) this event deletes: tombstones on the state topic."""
+        return ()
+
+
+def entity_key(kind: str, entity_id: str) -> str:
+    """A state topic's key for one entity."""
+    return f"{kind}/{entity_id}"
+
 
 class EventData(Event):
     """An event about one student's data, keyed by the student (the owner) id."""

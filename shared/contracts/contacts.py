@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.contracts.base import EventData
+from shared.contracts.base import EventData, entity_key
 from shared.contracts.topics import Stream
 from shared.vocabulary import (
     Category,
@@ -98,6 +98,10 @@ class ContactEvent(EventData):
     def subject(self) -> str:
         return self.contact.id
 
+    @property
+    def states(self) -> tuple[str, ...]:
+        return (entity_key("contact", self.contact.id),)
+
 
 class ContactAdded(ContactEvent):
     """A contact was added (by hand or by an import)."""
@@ -128,6 +132,10 @@ class InteractionEvent(ContactEvent):
     def subject(self) -> str:
         return self.interaction.id
 
+    @property
+    def states(self) -> tuple[str, ...]:
+        return (*super().states, entity_key("interaction", self.interaction.id))
+
 
 class InteractionLogged(InteractionEvent):
     """An interaction with a contact was logged; ``contact`` is the contact after it."""
@@ -147,6 +155,14 @@ class InteractionDeleted(InteractionEvent):
 
     event_type: ClassVar[str] = "keepwarm.interaction.deleted.v1"
 
+    @property
+    def states(self) -> tuple[str, ...]:
+        return (entity_key("contact", self.contact.id),)
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        return (entity_key("interaction", self.interaction.id),)
+
 
 class FollowUpEvent(ContactEvent):
     follow_up: FollowUpSnapshot
@@ -154,6 +170,10 @@ class FollowUpEvent(ContactEvent):
     @property
     def subject(self) -> str:
         return self.follow_up.id
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        return (*super().states, entity_key("follow_up", self.follow_up.id))
 
 
 class FollowUpScheduled(FollowUpEvent):
@@ -249,6 +269,14 @@ class ContactErased(EventData):
     @property
     def subject(self) -> str:
         return self.contact_id
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        return (
+            entity_key("contact", self.contact_id),
+            *(entity_key("interaction", i) for i in self.interaction_ids),
+            *(entity_key("follow_up", f) for f in self.follow_up_ids),
+        )
 
 
 class ErasureRequested(EventData):

@@ -19,11 +19,16 @@ class Stream(StrEnum):
     NOTIFIER = "notifier"
     PUBLIC = "public"
     CAMPUS = "campus"
+    CONTACTS_STATE = "contacts_state"
+
+
+STATE_OF = {Stream.CONTACTS: Stream.CONTACTS_STATE}
+"""The compacted state topic that keeps the newest state of every entity a stream tells of."""
 
 
 class Topics(BaseModel):
     """Topic name per stream. The message key is the owner (student) id, except on the public
-    stream, where it is the student's pseudonym."""
+    stream, where it is the student's pseudonym, and on state topics, where it is the entity."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -34,10 +39,18 @@ class Topics(BaseModel):
     """What campus tools may read: pseudonymous, no personal data, opted-in students only."""
     campus: str = "keepwarm.campus.v1"
     """What campus tools write: events attended, mentors matched, advising completed."""
+    contacts_state: str = "keepwarm.contacts.state.v1"
+    """Compacted: the newest event of every contact, interaction and follow-up, keyed by entity
+    (``contact/<id>``, …); a tombstone when it is deleted or its owner erased."""
 
     def of(self, stream: Stream) -> str:
         name: str = getattr(self, stream.value)
         return name
+
+    @property
+    def compacted(self) -> frozenset[str]:
+        """The state topics: compacted, where the event streams expire."""
+        return frozenset(self.of(state) for state in STATE_OF.values())
 
     @staticmethod
     def dead_letter(topic: str) -> str:

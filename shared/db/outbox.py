@@ -8,8 +8,10 @@ therefore never wait for Kafka, and an event is never published for a change tha
 import asyncio
 import contextlib
 import logging
+import uuid
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +34,7 @@ from shared import tracing
 from shared.contracts.base import Event
 from shared.db.types import UTCDateTime
 from shared.kafka.cloudevents import CloudEvent, sequence_of
+from shared.time import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -82,19 +85,94 @@ def key_lock_id(key: str) -> int:
     return zlib.crc32(key.encode()) - 2**31
 
 
+TOMBSTONE = "keepwarm.tombstone"
+"""The type of an outbox row that publishes a tombstone (a key with no value) to a state topic."""
+
+
 async def stage_all(
-    session: AsyncSession, table: Table, *, topic: str, events: Sequence[Event], source: str
+    session: AsyncSession,
+    table: Table,
+    *,
+    topic: str,
+    events: Sequence[Event],
+    source: str,
+    state_topic: str | None = None,
 ) -> list[CloudEvent]:
-    """Add ``events`` to the outbox in the caller's transaction, in order, with one statement."""
+    """Add ``events`` to the outbox in the caller's transaction, in order, with one statement;
+    with a ``state_topic``, also each event under the entities it carries the state of, and a
+    tombstone for each entity it deletes."""
     envelopes = [CloudEvent.of(event, source=source) for event in events]
     if not envelopes:
         return []
     traceparent = tracing.current_traceparent()
+    rows = [_row(envelope, topic=topic, traceparent=traceparent) for envelope in envelopes]
+    if state_topic is not None:
+        for event, envelope in zip(events, envelopes, strict=True):
+            rows += [
+                _row(
+                    replace(envelope, id=str(uuid.uuid5(_STATES, f"{envelope.id} {key}")), key=key),
+                    topic=state_topic,
+                    traceparent=traceparent,
+                )
+                for key in event.states
+            ]
+    await _insert(session, table, rows)
+    if state_topic is not None:
+        ended = {key for event in events for key in event.ends}
+        await stage_tombstones(session, table, topic=state_topic, keys=ended, source=source)
+    return envelopes
+
+
+async def stage_tombstones(
+    session: AsyncSession, table: Table, *, topic: str, keys: Collection[str], source: str
+) -> None:
+    """Tombstones for ``keys`` on the state topic ``topic``, in the caller's transaction; the
+    keys' earlier rows leave the outbox (they tell of what is being deleted)."""
+    if not keys:
+        return
+    await session.execute(table.delete().where(table.c.topic == topic, table.c.key.in_(list(keys))))
+    await _insert(session, table, [_tombstone(key, topic=topic, source=source) for key in sorted(keys)])
+
+
+_STATES = uuid.UUID("6b0e6f0e-2f5b-4c8e-9a57-5d7c3b1f0a11")
+
+
+def _row(envelope: CloudEvent, *, topic: str, traceparent: str | None) -> dict[str, object]:
+    return {
+        "event_id": envelope.id,
+        "topic": topic,
+        "key": envelope.key,
+        "type": envelope.type,
+        "source": envelope.source,
+        "subject": envelope.subject,
+        "recorded_at": envelope.time,
+        "data": envelope.data,
+        "traceparent": traceparent,
+    }
+
+
+def _tombstone(key: str, *, topic: str, source: str) -> dict[str, object]:
+    return {
+        "event_id": str(uuid.uuid4()),
+        "topic": topic,
+        "key": key,
+        "type": TOMBSTONE,
+        "source": source,
+        "subject": None,
+        "recorded_at": utc_now(),
+        "data": b"",
+        "traceparent": None,
+    }
+
+
+async def _insert(session: AsyncSession, table: Table, rows: Sequence[dict[str, object]]) -> None:
+    if not rows:
+        return
     if session.get_bind().dialect.name == "postgresql":
         # One statement: the key locks, sorted so that two writers of overlapping keys always
         # lock in the same order, and the notification that wakes relays when this commits
         # (PostgreSQL delivers it once per transaction, and only if the transaction commits).
-        lock_ids = sorted({key_lock_id(envelope.key) for envelope in envelopes})
+        lock_ids = sorted({key_lock_id(str(row["key"])) for row in rows})
         await session.execute(
             text(
                 "SELECT pg_advisory_xact_lock(:namespace, lock_id), pg_notify(:channel, '') "
@@ -104,24 +182,7 @@ async def stage_all(
         )
     # whoever commits this transaction (a unit of work, a consumer's batch) wakes the relay here
     session.sync_session.info.setdefault(_STAGED, set()).add(table)
-    await session.execute(
-        table.insert(),
-        [
-            {
-                "event_id": envelope.id,
-                "topic": topic,
-                "key": envelope.key,
-                "type": envelope.type,
-                "source": envelope.source,
-                "subject": envelope.subject,
-                "recorded_at": envelope.time,
-                "data": envelope.data,
-                "traceparent": traceparent,
-            }
-            for envelope in envelopes
-        ],
-    )
-    return envelopes
+    await session.execute(table.insert(), rows)
 
 
 def envelope_of(row: dict[str, object]) -> CloudEvent:

@@ -6,7 +6,7 @@ contract events in :meth:`event_of`. ``within(session)`` joins a transaction som
 """
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Self
 
 from sqlalchemy import Table
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.contracts.base import Event
 from shared.contracts.topics import Stream
-from shared.db.outbox import stage_all
+from shared.db.outbox import stage_all, stage_tombstones
 
 
 class SessionUnitOfWork:
@@ -26,12 +26,15 @@ class SessionUnitOfWork:
         topic: str,
         source: str,
         routes: Mapping[Stream, str] | None = None,
+        states: Mapping[str, str] | None = None,
     ) -> None:
-        """Events go to ``topic``, except those of a stream in ``routes``, which go to its topic."""
+        """Events go to ``topic``, except those of a stream in ``routes``, which go to its topic;
+        ``states`` names the state topic of an event topic that has one."""
         self._sessions = sessions
         self._outbox = outbox
         self._topic = topic
         self._routes = routes or {}
+        self._states = states or {}
         self._source = source
         self._owned = sessions is not None
 
@@ -77,7 +80,21 @@ class SessionUnitOfWork:
             event = self.event_of(change)
             by_topic.setdefault(self._routes.get(event.stream, self._topic), []).append(event)
         for topic, events in by_topic.items():
-            await stage_all(self._session, self._outbox, topic=topic, events=events, source=self._source)
+            await stage_all(
+                self._session,
+                self._outbox,
+                topic=topic,
+                events=events,
+                source=self._source,
+                state_topic=self._states.get(topic),
+            )
+
+    async def end_states(self, keys: Collection[str]) -> None:
+        """Tombstones for ``keys`` on the state topic of this unit of work's topic."""
+        state_topic = self._states.get(self._topic)
+        if state_topic is None:
+            return
+        await stage_tombstones(self._session, self._outbox, topic=state_topic, keys=keys, source=self._source)
 
     async def commit(self) -> None:
         if self._owned:

@@ -14,7 +14,8 @@ from shared.settings import KafkaSettings
 class OutgoingRecord:
     topic: str
     key: bytes
-    value: bytes
+    value: bytes | None
+    """None: a tombstone (the key's state is deleted, on a compacted topic)."""
     headers: list[tuple[str, bytes]]
 
     @classmethod

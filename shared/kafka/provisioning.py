@@ -25,9 +25,6 @@ async def ensure_topics(settings: KafkaSettings, topics: Collection[str]) -> Non
         missing = sorted(set(topics) - existing)
         if not missing:
             return
-        configs = {"retention.ms": str(settings.topic_retention_ms)}
-        if settings.topic_replication_factor > 1:
-            configs["min.insync.replicas"] = str(settings.topic_replication_factor - 1)
         with contextlib.suppress(TopicAlreadyExistsError):  # another instance was quicker
             await admin.create_topics(
                 [
@@ -35,7 +32,7 @@ async def ensure_topics(settings: KafkaSettings, topics: Collection[str]) -> Non
                         name,
                         num_partitions=settings.topic_partitions,
                         replication_factor=settings.topic_replication_factor,
-                        topic_configs=configs,
+                        topic_configs=topic_configs(settings, name),
                     )
                     for name in missing
                 ]
@@ -43,6 +40,39 @@ async def ensure_topics(settings: KafkaSettings, topics: Collection[str]) -> Non
         log.info("created topics %s", ", ".join(missing))
     finally:
         await admin.close()
+
+
+async def partitions_of(settings: KafkaSettings, topic: str) -> list[int]:
+    """The partition numbers of ``topic``; LookupError when it does not exist."""
+    admin = AIOKafkaAdminClient(**settings.client_options(), request_timeout_ms=settings.request_timeout_ms)
+    await admin.start()
+    try:
+        [found] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    partitions = sorted(int(p["partition"]) for p in found.get("partitions", ()))
+    if found.get("error_code") or not partitions:
+        raise LookupError(f"topic {topic} does not exist")
+    return partitions
+
+
+def topic_configs(settings: KafkaSettings, name: str) -> dict[str, str]:
+    """An event stream expires (``retention.ms``); a state topic keeps the newest record of each
+    key and drops a key's older records, and a tombstone's key with them, within the compaction
+    lag (both a segment at a time)."""
+    configs = {"segment.ms": str(settings.topic_segment_ms)}
+    if name in settings.topics.compacted:
+        configs |= {
+            "cleanup.policy": "compact",
+            "max.compaction.lag.ms": str(settings.state_compaction_lag_ms),
+            "delete.retention.ms": str(settings.state_compaction_lag_ms),
+            "min.cleanable.dirty.ratio": "0.1",
+        }
+    else:
+        configs["retention.ms"] = str(settings.topic_retention_ms)
+    if settings.topic_replication_factor > 1:
+        configs["min.insync.replicas"] = str(settings.topic_replication_factor - 1)
+    return configs
 
 
 async def provision(settings: KafkaSettings, topics: Collection[str], stop: asyncio.Event) -> None:

@@ -26,7 +26,14 @@ from sqlalchemy.dialects.postgresql import ARRAY, INTEGER
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared import metrics, tracing
-from shared.db.outbox import RELAY_LOCK_NAMESPACE, WriteListener, envelope_of, key_lock_id, until_written
+from shared.db.outbox import (
+    RELAY_LOCK_NAMESPACE,
+    TOMBSTONE,
+    WriteListener,
+    envelope_of,
+    key_lock_id,
+    until_written,
+)
 from shared.kafka.faults import described
 from shared.kafka.producer import OutgoingRecord, send_all
 from shared.time import utc_now
@@ -112,6 +119,9 @@ class OutboxRelay:
             producer = await self._started_producer()
             records = []
             for row in rows:
+                if row["type"] == TOMBSTONE:
+                    records.append(OutgoingRecord(row["topic"], row["key"].encode(), None, []))
+                    continue
                 envelope = envelope_of(row)
                 with tracing.publishing(
                     topic=row["topic"], event_type=envelope.type, traceparent=envelope.traceparent

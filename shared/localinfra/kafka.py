@@ -230,6 +230,9 @@ class LocalKafka:
                     "share.coordinator.state.topic.min.isr=1",
                     "group.initial.rebalance.delay.ms=0",
                     "auto.create.topics.enable=false",  # services create their topics explicitly
+                    # expired segments and compactable ones are found within seconds, not minutes
+                    "log.retention.check.interval.ms=2000",
+                    "log.cleaner.backoff.ms=1000",
                 ]
             )
             + "\n"

@@ -18,7 +18,10 @@ async def events(api: Api, prefix: str) -> list[dict[str, Any]]:
     async with api.runtime.engine.connect() as connection:
         rows = await connection.execute(
             select(db.outbox.c.type, db.outbox.c.data)
-            .where(db.outbox.c.type.like(f"{prefix}%"))
+            .where(
+                db.outbox.c.type.like(f"{prefix}%"),
+                db.outbox.c.topic == api.runtime.settings.kafka.topics.contacts,
+            )
             .order_by(db.outbox.c.id)
         )
         return [{"type": kind, **json.loads(data)} for kind, data in rows.all()]

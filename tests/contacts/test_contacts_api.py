@@ -29,7 +29,8 @@ async def add(api: Api, owner: str = "student-1", **fields: Any) -> dict[str, An
 
 async def outbox_types(api: Api) -> list[str]:
     async with api.runtime.engine.connect() as connection:
-        rows = await connection.execute(select(db.outbox.c.type).order_by(db.outbox.c.id))
+        stream = db.outbox.c.topic == api.runtime.settings.kafka.topics.contacts
+        rows = await connection.execute(select(db.outbox.c.type).where(stream).order_by(db.outbox.c.id))
         return list(rows.scalars())
 
 
@@ -290,7 +291,10 @@ async def test_the_drift_job_cools_silent_ties_and_publishes_the_change(api: Api
     assert await drift.run() == 0
     async with api.runtime.engine.connect() as connection:
         data = await connection.execute(
-            select(db.outbox.c.data).where(db.outbox.c.type == "keepwarm.contact.updated.v1")
+            select(db.outbox.c.data).where(
+                db.outbox.c.type == "keepwarm.contact.updated.v1",
+                db.outbox.c.topic == api.runtime.settings.kafka.topics.contacts,
+            )
         )
         changed = [json.loads(row)["changed"] for row in data.scalars()]
     assert changed == [["tie"], ["tie"], ["tie"]]

@@ -3,23 +3,37 @@ service deletes what it holds at once and asks the others; the erasure reports d
 habits service and the notifier have confirmed, and here the notifier is down when it is asked,
 so it completes when the notifier is back. Afterwards no table of any service holds the
 student's names, notes, habit names or channel address; the id can be used again, and inherits
-nothing."""
+nothing.
+
+Then the topics: a notifier rebuilt from the contacts state topic into an empty database holds
+the same copy as the live one, with the other student's contacts and none of the erased one's;
+and once the horizon has passed (brought forward here by setting the topics' retention,
+segments and compaction lag to a second), no topic holds anything of the erased student, nor
+the other student's deleted conversation, while the other student's contact is still on the
+state topic."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from sqlalchemy import select
+
 from services.contacts.adapters import db as contacts_db
 from services.habits.adapters import db as habits_db
 from services.notifier.adapters import db as notifier_db
-from shared.contracts.topics import Topics
+from services.notifier.adapters.db import tables as notifier_tables
+from shared.contracts.topics import Stream, Topics
 from shared.runtime import Role
 from shared.settings import KafkaSettings
 from tests.api import Api
 from tests.contacts.conftest import contacts_api
 from tests.habits.conftest import habits_api
 from tests.integration.test_contact_erasure import holding
+from tests.kafka_io import read_all
 from tests.notifier.conftest import notifier_api
 
 ME = "student-leaving"
@@ -30,6 +44,101 @@ PERSONAL = [
     "Reach out to mentors",
     "ntfy.sh/ada-secret",
 ]
+KEPT = "student-staying"
+DELETED = "Trajectory tables"
+"""The staying student's conversation, deleted: it leaves the state topic too."""
+
+
+async def kept_student(contacts: Api) -> None:
+    """A contact, a conversation, a deleted conversation and a follow-up of a student who stays."""
+    them = contacts.as_owner(KEPT)
+    person = {"name": "Katherine Johnson", "company": "NASA Langley"}
+    katherine = (await contacts.client.post("/v1/contacts", json=person, headers=them)).json()
+    talks = f"/v1/contacts/{katherine['id']}/interactions"
+    for takeaway in ("Orbital mechanics", DELETED):
+        talk = {"kind": "coffee_or_call", "direction": "outbound", "takeaway": takeaway}
+        logged = await contacts.client.post(talks, json=talk, headers=them)
+        assert logged.status_code == 201, logged.text
+    gone = await contacts.client.delete(f"/v1/interactions/{logged.json()['id']}", headers=them)
+    assert gone.status_code == 204
+    step = {"title": "Send the paper", "due_at": "2030-01-07T09:00:00Z"}
+    scheduled = await contacts.client.post(
+        f"/v1/contacts/{katherine['id']}/follow-ups", json=step, headers=them
+    )
+    assert scheduled.status_code == 201, scheduled.text
+
+
+async def copy_of(api: Api) -> dict[str, list[tuple[Any, ...]]]:
+    """The notifier's copy of contacts, conversations (not deleted ones) and follow-ups."""
+    found = {}
+    async with api.runtime.engine.connect() as connection:
+        for table in (notifier_tables.contacts, notifier_tables.interactions, notifier_tables.follow_ups):
+            query = select(table).order_by(table.c.id)
+            if "deleted" in table.c:
+                query = query.where(table.c.deleted.is_(False))
+            found[table.name] = [tuple(row) for row in (await connection.execute(query)).all()]
+    return found
+
+
+async def bring_the_horizon_forward(settings: KafkaSettings) -> None:
+    """Retention, segments and compaction lag of a second: what the documented horizon does in
+    days. Then a write to every partition of the state topic, as any later write would, so that
+    each rolls its segment and the cleaner may compact it."""
+    topics = settings.topics
+    streams = [topics.of(s) for s in Stream if topics.of(s) not in topics.compacted]
+    second = {"segment.ms": "1000"}
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    await admin.start()
+    try:
+        await admin.alter_configs(
+            [
+                ConfigResource(ConfigResourceType.TOPIC, name, configs=second | {"retention.ms": "1000"})
+                for name in (*streams, *(Topics.dead_letter(name) for name in streams))
+            ]
+            + [
+                ConfigResource(
+                    ConfigResourceType.TOPIC,
+                    name,
+                    configs=second
+                    | {
+                        "cleanup.policy": "compact",
+                        "max.compaction.lag.ms": "1000",
+                        "delete.retention.ms": "1000",
+                        "min.cleanable.dirty.ratio": "0.01",
+                    },
+                )
+                for name in topics.compacted
+            ]
+        )
+    finally:
+        await admin.close()
+    await asyncio.sleep(1.5)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers)
+    await producer.start()
+    try:
+        for name in topics.compacted:
+            for partition in sorted(await producer.partitions_for(name)):
+                await producer.send_and_wait(name, None, key=b"later-write", partition=partition)
+    finally:
+        await producer.stop()
+
+
+async def readable(settings: KafkaSettings, texts: list[str]) -> dict[str, list[str]]:
+    """The topics (with their dead letters) holding any of ``texts``, and which."""
+    topics = settings.topics
+    names = [topics.of(stream) for stream in Stream]
+    found: dict[str, list[str]] = {}
+    for name in (*names, *(Topics.dead_letter(n) for n in names)):
+        records = await read_all(settings.bootstrap_servers, name)
+        raw = [
+            bytes(part)
+            for r in records
+            for part in (r.key or b"", r.value or b"", *(v for _, v in r.headers))
+        ]
+        held = [text for text in texts if any(text.encode() in part for part in raw)]
+        if held:
+            found[name] = held
+    return found
 
 
 async def status(api: Api, headers: dict[str, str]) -> dict[str, Any]:
@@ -90,6 +199,10 @@ async def test_an_erasure_reaches_every_service_even_one_that_was_down(
         assert (
             await contacts.client.post(f"/v1/contacts/{ada['id']}/interactions", json=talk, headers=me)
         ).status_code == 201
+        await kept_student(contacts)
+        async with asyncio.timeout(30):  # all of it is on the topics, the state topic too
+            while (await contacts.runtime.relay.measure_backlog())[0]:
+                await asyncio.sleep(0.05)
         # the notifier is down: it has consumed nothing of this yet when the erasure is asked
 
         asked = await contacts.client.post("/v1/erasure", headers=me)
@@ -112,6 +225,23 @@ async def test_an_erasure_reaches_every_service_even_one_that_was_down(
         listed = (await contacts.client.get("/v1/contacts", headers=me)).json()["items"]
         habits_now = (await habits.client.get("/v1/habits", headers=me)).json()
         feeds = (await notifier.client.get("/v1/calendar-feeds", headers=me)).json()
+
+        # a notifier rebuilt from the state topic, which still holds the erased records before
+        # their tombstones (nothing is compacted yet)
+        rebuilt = await stack.enter_async_context(notifier_api(await new_postgres_database(), kafka_settings))
+        applied = await rebuilt.runtime.rebuild()
+        rebuilt_copy = await copy_of(rebuilt)
+        rebuilt_holds = await left_behind({"rebuilt": (rebuilt, notifier_db.metadata)})
+        async with asyncio.timeout(30):
+            while (live_copy := await copy_of(notifier)) != rebuilt_copy:
+                await asyncio.sleep(0.1)
+
+        await bring_the_horizon_forward(kafka_settings)
+        async with asyncio.timeout(90):
+            while on_topics := await readable(kafka_settings, [*PERSONAL, ME, DELETED]):
+                await asyncio.sleep(1)
+        kept_on_topics = await readable(kafka_settings, ["Katherine Johnson", "Send the paper"])
+
         # the id is used again: a new contact, and nothing of before comes back
         again = await contacts.client.post("/v1/contacts", json={"name": "Grace Hopper"}, headers=me)
         stop.set()
@@ -123,3 +253,10 @@ async def test_an_erasure_reaches_every_service_even_one_that_was_down(
     assert remaining == {"contacts": [], "habits": [], "notifier": []}
     assert (listed, habits_now, feeds) == ([], [], [])
     assert again.status_code == 201
+
+    assert applied == {topics.contacts_state: 3}  # the contact, its conversation, its follow-up
+    assert [len(rows) for rows in rebuilt_copy.values()] == [1, 1, 1]
+    assert {row[1] for rows in live_copy.values() for row in rows} == {KEPT}
+    assert rebuilt_holds == {"rebuilt": []}
+    assert on_topics == {}
+    assert kept_on_topics == {topics.contacts_state: ["Katherine Johnson", "Send the paper"]}

@@ -56,10 +56,10 @@ async def test_every_service_reports_what_an_operator_watches(
             ).status_code == 201
 
         waiting, age = await contacts.runtime.relay.measure_backlog()
-        assert waiting == 3
+        assert waiting == 6  # each contact's event, and its copy for the contacts state topic
         assert age >= 0
         backlog = await scrape(contacts)
-        assert value(backlog, "keepwarm_outbox_backlog", service="contacts") == 3
+        assert value(backlog, "keepwarm_outbox_backlog", service="contacts") == 6
         route = {"service": "contacts", "method": "POST", "route": "/v1/contacts", "status": "201"}
         assert value(backlog, "keepwarm_http_request_duration_seconds_count", **route) >= 3
 
@@ -114,6 +114,6 @@ async def test_every_service_reports_what_an_operator_watches(
     assert grew("keepwarm_feed_requests_total", answer="rendered") == 1
     assert grew("keepwarm_feed_requests_total", answer="not_modified") == 1
     assert grew("keepwarm_scheduler_claim_duration_seconds_count", job="nudges") >= 1
-    assert value(published, "keepwarm_outbox_published_total", service="contacts") >= 3
+    assert value(published, "keepwarm_outbox_published_total", service="contacts") >= 6
     assert value(published, "keepwarm_outbox_backlog", service="contacts") == 0
     assert ME not in (await asyncio.to_thread(lambda: str(after)))  # no owner in any label

@@ -101,25 +101,37 @@ def habit_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], dateti
     return apply
 
 
+def _seen(
+    events: Sequence[ContactEvent],
+) -> tuple[list[ContactSeen], list[InteractionSeen], list[FollowUpSeen]]:
+    """The snapshots the events carry, as the projection takes them."""
+    return (
+        [ContactSeen(e.owner_id, e.recorded_at, e.contact) for e in events],
+        [
+            InteractionSeen(e.owner_id, e.recorded_at, e.interaction, isinstance(e, InteractionDeleted))
+            for e in events
+            if isinstance(e, InteractionEvent)
+        ],
+        [
+            FollowUpSeen(e.owner_id, e.recorded_at, e.follow_up)
+            for e in events
+            if isinstance(e, FollowUpEvent)
+        ],
+    )
+
+
 def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> BatchHandler:
     """Translate a batch of contacts-stream events into the projecting use case."""
 
     async def apply(session: AsyncSession, events: Sequence[EventData]) -> None:
         found = [event for event in events if isinstance(event, ContactEvent)]
         work = uow().within(session)
+        contacts, interactions, follow_ups = _seen(found)
         await apply_contacts(
             work=work,
-            contacts=[ContactSeen(e.owner_id, e.recorded_at, e.contact) for e in found],
-            interactions=[
-                InteractionSeen(e.owner_id, e.recorded_at, e.interaction, isinstance(e, InteractionDeleted))
-                for e in found
-                if isinstance(e, InteractionEvent)
-            ],
-            follow_ups=[
-                FollowUpSeen(e.owner_id, e.recorded_at, e.follow_up)
-                for e in found
-                if isinstance(e, FollowUpEvent)
-            ],
+            contacts=contacts,
+            interactions=interactions,
+            follow_ups=follow_ups,
             shared=[fact for e in found if (fact := campus_fact(e)) is not None],
             erased=[
                 ContactGone(e.owner_id, e.contact_id, e.interaction_ids, e.follow_up_ids)
@@ -137,6 +149,24 @@ def contact_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], date
             await erasure.erase(
                 work=work, owner_ids=[asked.owner_id], asked_by="contacts", at=asked.occurred_at, now=clock()
             )
+
+    return apply
+
+
+def contact_states(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> BatchHandler:
+    """The newest states from the contacts state topic, into the projection: the copy, and what
+    follows from it (prompts, feed revisions), without re-telling the campus or celebrating
+    again what the live consumer already did."""
+
+    async def apply(session: AsyncSession, events: Sequence[EventData]) -> None:
+        contacts, interactions, follow_ups = _seen([e for e in events if isinstance(e, ContactEvent)])
+        await apply_contacts(
+            work=uow().within(session),
+            contacts=contacts,
+            interactions=interactions,
+            follow_ups=follow_ups,
+            now=clock(),
+        )
 
     return apply
 
