@@ -13,7 +13,7 @@ import typer
 
 from services.asyncapi import asyncapi_files
 from services.catalog import SERVICES, SETTINGS
-from services.openapi import openapi_files
+from services.openapi import export_schema_files, openapi_files
 from shared.auth import AuthSettings, local_secret, mint_token
 from shared.contracts.export import released_files, schema_files, write_changed
 from shared.localinfra.kafka import KafkaNotReady, LocalKafka, fetch
@@ -91,7 +91,7 @@ def postgres_stop(home: Path = typer.Option(HOME / "postgres")) -> None:
 
 
 def contract_files() -> dict[Path, str]:
-    return {**schema_files(), **asyncapi_files(), **openapi_files()}
+    return {**schema_files(), **asyncapi_files(), **openapi_files(), **export_schema_files()}
 
 
 @contracts_cli.command("export")

@@ -105,6 +105,7 @@ def topics_of(runtime: ServiceRuntime, topics: Topics) -> tuple[list[str], list[
     published = [topics.of(stream) for stream in runtime.publishes]
     followed = [topics.of(f.stream) for f in runtime.follows]
     dead = [Topics.dead_letter(topic) for topic in followed]
+    followed += [topics.of(r.stream) for r in runtime.rebuilds]  # read without a group
     groups = [f"keepwarm-{f.name}" for f in runtime.follows]
     return published, followed, dead, groups
 

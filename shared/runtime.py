@@ -156,6 +156,7 @@ class ServiceRuntime:
     ) -> None:
         """What ``rebuild`` does: read ``stream`` (a state topic) into this service's database."""
         self.rebuilds.append(Rebuilding(stream, sessions, handler, description))
+        self.topics.add(self.settings.kafka.topics.of(stream))
 
     async def rebuild(self) -> dict[str, int]:
         """Read every state topic this service rebuilds from, start to end, into its database;

@@ -14,6 +14,7 @@ from services.contacts.adapters.kafka_out import SOURCE
 from shared.auth import owner_dependency, role_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
+from shared.export import export_router
 from shared.links import link_key, links_router
 from shared.runtime import PeriodicJob, ServiceRuntime, assemble
 from shared.settings import ServiceSettings
@@ -68,6 +69,7 @@ def bootstrap(
         also_publishes=[Stream.CONTACTS_STATE],
         routers=[
             contacts_router(uow=uow, owner=owner, operator=operator, clock=clock),
+            export_router(service=NAME, engine=engine, metadata=db.metadata, owner=owner, clock=clock),
             links_router(
                 service=NAME,
                 key=link_key(settings.auth, environment=settings.environment),

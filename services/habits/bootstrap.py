@@ -14,6 +14,7 @@ from shared import http
 from shared.auth import owner_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
+from shared.export import export_router
 from shared.runtime import ServiceRuntime, assemble
 from shared.settings import ServiceSettings
 from shared.time import utc_now
@@ -49,7 +50,10 @@ def bootstrap(
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.HABITS,
-        routers=[habits_router(uow=uow, owner=owner, clock=clock)],
+        routers=[
+            habits_router(uow=uow, owner=owner, clock=clock),
+            export_router(service=NAME, engine=engine, metadata=db.metadata, owner=owner, clock=clock),
+        ],
         error_handlers=http.install_error_handlers,
     )
     runtime.consume(

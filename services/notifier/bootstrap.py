@@ -29,6 +29,7 @@ from shared import http
 from shared.auth import ConfigurationError, owner_dependency, role_dependency, token_verifier
 from shared.contracts.topics import Stream
 from shared.db.engine import create_engine, session_factory
+from shared.export import export_router
 from shared.links import link_key, links_router
 from shared.runtime import PeriodicJob, ServiceRuntime, assemble
 from shared.sealed import Sealer
@@ -184,6 +185,7 @@ def bootstrap(
             preferences_router(uow=uow, sender=sender, owner=owner, clock=clock),
             links_router(service=NAME, key=key, actions=prompt_link_actions(uow=uow), clock=clock),
             campus_router(uow=uow, owner=owner, campus_staff=campus_staff, clock=clock),
+            export_router(service=NAME, engine=engine, metadata=db.metadata, owner=owner, clock=clock),
         ],
         error_handlers=http.install_error_handlers,
         jobs=[

@@ -210,6 +210,13 @@ async def follow_up_download(
     return render_follow_up(items[0], timezone)
 
 
+async def feed_download(*, uow: CalendarWorkFactory, owner_id: str, feed_id: str) -> str:
+    """One of the owner's live feeds rendered now; NotFound if it is not theirs or revoked."""
+    async with uow() as work:
+        feed = await _live_feed(work, owner_id, feed_id)
+    return await render(uow=uow, feed=feed)
+
+
 async def _live_feed(work: CalendarWork, owner_id: str, feed_id: str) -> Feed:
     feed = await work.calendar.feed(owner_id=owner_id, feed_id=feed_id)
     if feed is None or feed.revoked_at is not None:

@@ -31,6 +31,8 @@ NOT_ID_SCOPED = {
     ("POST", "/v1/imports/{file_format}"),
     ("GET", "/v1/exports/contacts.csv"),
     ("GET", "/v1/exports/contacts.vcf"),
+    ("GET", "/v1/export"),  # the caller's own part of their archive
+    ("GET", "/v1/export/schema"),  # the same for everyone
     ("GET", "/v1/results"),
     ("GET", "/v1/interviews"),
     ("POST", "/v1/goals"),
@@ -108,7 +110,7 @@ async def test_another_owner_gets_404_on_every_route_and_changes_nothing(api: Ap
 
     listed = await api.client.get("/v1/contacts", params={"include_archived": True}, headers=mallory)
     assert listed.json()["items"] == []
-    for export in ("/v1/exports/contacts.csv", "/v1/exports/contacts.vcf"):
+    for export in ("/v1/exports/contacts.csv", "/v1/exports/contacts.vcf", "/v1/export"):
         assert "Ada" not in (await api.client.get(export, headers=mallory)).text
     # the same file imported by another owner creates their own contact, never touching alice's
     imported = await api.client.post(

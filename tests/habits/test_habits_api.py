@@ -136,9 +136,15 @@ async def test_another_owner_gets_404_on_every_route(api: Api) -> None:
         intruder=mallory,
         ids={"habit_id": habit["id"], "check_in_id": entry["id"]},
         bodies={("PATCH", "/v1/habits/{habit_id}"): {"name": "mine"}},
-        not_id_scoped={("POST", "/v1/habits"), ("GET", "/v1/habits")},
+        not_id_scoped={
+            ("POST", "/v1/habits"),
+            ("GET", "/v1/habits"),
+            ("GET", "/v1/export"),  # the caller's own part of their archive
+            ("GET", "/v1/export/schema"),
+        },
         secret="Alice's secret habit",
     )
+    assert "secret habit" not in (await api.client.get("/v1/export", headers=mallory)).text
     assert checked == 9
     assert (
         await api.client.get("/v1/habits", params={"include_archived": True}, headers=mallory)

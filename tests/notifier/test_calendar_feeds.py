@@ -177,10 +177,13 @@ async def test_another_owner_reaches_nothing(api: Api) -> None:
             ("PUT", "/v1/campus-sharing"),
             ("GET", "/v1/cohort/insights"),  # the campus role's, over every sharing student
             ("POST", "/v1/links"),  # the signed link is the credential, not the bearer token
+            ("GET", "/v1/export"),  # the caller's own part of their archive
+            ("GET", "/v1/export/schema"),
         },
         secret="Ada",
     )
-    assert checked == 10
+    assert checked == 11  # the feed's calendar.ics download among them
+    assert "Ada" not in (await api.client.get("/v1/export", headers=api.as_owner("someone-else"))).text
     assert (await api.client.get("/v1/calendar-feeds", headers=api.as_owner("someone-else"))).json() == []
     assert (await api.client.get(path_of(feed))).status_code == 200  # the feed itself is untouched
     download = await api.client.get(

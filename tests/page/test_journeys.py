@@ -1,17 +1,22 @@
 """What a student does on the page, in real Chromium against the whole running system: sign in,
 add a contact, log a backdated coffee chat with a takeaway and a follow-up, see the follow-up on
 Today and in a subscribed calendar feed, see a habit checked in by that conversation, snooze a
-prompt, import a tracker CSV with one bad row, and follow a nudge's action links."""
+prompt, import a tracker CSV with one bad row, follow a nudge's action links, download all their
+data and erase it."""
 
 import asyncio
+import json
 import re
 import uuid
+import zipfile
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
+from jsonschema import Draft202012Validator
 from playwright.async_api import FilePayload, Page, expect
 
+from services.openapi import EXPORT_DIR
 from tests.calendars import parse
 from tests.page.conftest import System, sign_in
 from tests.receivers import Mailbox, smtp_server
@@ -309,12 +314,37 @@ async def test_a_student_drafts_a_warm_message_prepares_an_interview_and_sets_a_
     await expect(page.get_by_text("1 of 1")).to_be_visible()
 
 
-async def test_a_student_erases_everything_and_the_page_says_when_it_is_done(
-    page: Page, system: System
-) -> None:
+async def test_a_student_takes_out_all_their_data_then_erases_everything(page: Page, system: System) -> None:
     await sign_in(page, system, student())
     await add_contact(page, "Ada Lovelace", tie="weak", category="mentor")
     await page.get_by_role("link", name="Settings").click()
+    await page.get_by_role("button", name="New feed").click()
+    await expect(page.get_by_role("link", name=re.compile("Subscribe to"))).to_be_visible()
+
+    async with page.expect_download() as downloading:
+        await page.get_by_role("button", name="Download all my data").click()
+    download = await downloading.value
+    await expect(page.get_by_text("Your archive is ready")).to_be_visible()
+    archive = zipfile.ZipFile(await download.path())
+    names = archive.namelist()
+    parts = {
+        service: json.loads(archive.read(f"{service}.json")) for service in ("contacts", "habits", "notifier")
+    }
+    for service, part in parts.items():
+        schema = json.loads(archive.read(f"schemas/{service}.schema.json"))
+        assert schema == json.loads((EXPORT_DIR / f"{service}.schema.json").read_text())
+        checker = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        assert [error.message for error in checker.iter_errors(part)] == [], service
+    [feed_file] = [name for name in names if name.startswith("feeds/")]
+    calendar = parse(archive.read(feed_file).decode())
+    vcard = archive.read("contacts.vcf").decode()
+
+    assert {"README.txt", "contacts.csv", "contacts.vcf"} <= set(names)
+    assert [c["name"] for c in parts["contacts"]["tables"]["contacts"]] == ["Ada Lovelace"]
+    assert [c["display_name"] for c in parts["notifier"]["tables"]["contacts"]] == ["Ada Lovelace"]
+    assert str(calendar["X-WR-CALNAME"]) == "Networking"
+    assert "FN:Ada Lovelace" in vcard
+
     erase = page.get_by_role("button", name="Erase all my data")
     await expect(erase).to_be_disabled()  # not without saying so first
     await page.get_by_role("checkbox", name="I understand: erase all my data").check()

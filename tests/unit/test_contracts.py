@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.asyncapi import asyncapi_files
-from services.openapi import openapi_files
+from services.openapi import export_schema_files, openapi_files
 from shared.contracts import Stream, Topics
 from shared.contracts.contacts import ContactAdded, ContactSnapshot
 from shared.contracts.export import CONTRACTS_DIR, SCHEMAS_DIR, schema_files
@@ -93,7 +93,9 @@ def test_topics_have_defaults_a_prefix_and_dead_letter_names() -> None:
 
 
 @pytest.mark.parametrize(
-    "files", [schema_files, asyncapi_files, openapi_files], ids=["json-schema", "asyncapi", "openapi"]
+    "files",
+    [schema_files, asyncapi_files, openapi_files, export_schema_files],
+    ids=["json-schema", "asyncapi", "openapi", "export"],
 )
 def test_committed_contract_files_match_the_code(files) -> None:  # type: ignore[no-untyped-def]
     stale = [

@@ -104,6 +104,20 @@ def feeds_router(
         await calendars.revoke_feed(uow=uow, owner_id=owner_id, feed_id=feed_id, now=clock())
         return Response(status_code=204)
 
+    @router.get(
+        "/calendar-feeds/{feed_id}/calendar.ics",
+        summary="The feed as it is now, as a file (what its subscription shows; for an archive)",
+        response_class=Response,
+        responses={200: {"content": {"text/calendar": {}}}},
+    )
+    async def download_feed(feed_id: str, owner_id: Owner) -> Response:
+        body = await calendars.feed_download(uow=uow, owner_id=owner_id, feed_id=feed_id)
+        return Response(
+            body,
+            media_type=CALENDAR,
+            headers={**PRIVATE, "Content-Disposition": f'attachment; filename="feed-{feed_id}.ics"'},
+        )
+
     router.include_router(download_router(uow=uow, owner=owner))
     return router
 

@@ -2,6 +2,7 @@
 // calendar feeds with a Subscribe link, a copyable URL, rotate and revoke.
 import { useEffect, useState } from "preact/hooks";
 import { type Apis, type Feed, type Preferences, need } from "./api";
+import { archive } from "./archive";
 import type { components } from "./generated/notifier";
 import { Field, Status, errorText } from "./ui";
 
@@ -69,6 +70,7 @@ export function SettingsView({ apis }: { apis: Apis }) {
         />
       )}
       <CampusSharing apis={apis} act={act} />
+      <DownloadEverything apis={apis} act={act} />
       <EraseEverything apis={apis} act={act} />
 
       <div class="card">
@@ -375,6 +377,46 @@ function EraseEverything({ apis, act }: { apis: Apis; act: (work: () => Promise<
         }
       >
         Erase all my data
+      </button>
+      {progress && <p role="status">{progress}</p>}
+    </div>
+  );
+}
+
+function DownloadEverything({ apis, act }: { apis: Apis; act: (work: () => Promise<string>) => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<string | null>(null);
+
+  return (
+    <div class="card">
+      <h2>Download all my data</h2>
+      <p>
+        One zip with everything KeepWarm holds about you: contacts, conversations, follow-ups, drafts, interviews, goals, habits, check-ins, streaks, prompts,
+        nudges and deliveries, settings and feeds, as JSON with its schema, plus your contacts as CSV and vCard and your feeds as calendar files.
+      </p>
+      <button
+        disabled={busy}
+        onClick={() =>
+          act(async () => {
+            setBusy(true);
+            try {
+              const zip = await archive(apis, (step) =>
+                setProgress(step.name ? `Gathering ${step.name} (${step.done + 1} of ${step.of})… ${Math.ceil(step.bytes / 1024)} KB` : "Packing the zip…"),
+              );
+              const link = document.createElement("a");
+              link.href = URL.createObjectURL(new Blob([zip.slice().buffer as ArrayBuffer], { type: "application/zip" }));
+              link.download = `keepwarm-${new Date().toISOString().slice(0, 10)}.zip`;
+              link.click();
+              URL.revokeObjectURL(link.href);
+              setProgress(`Your archive is ready: ${Math.ceil(zip.length / 1024)} KB.`);
+              return "Downloaded all your data.";
+            } finally {
+              setBusy(false);
+            }
+          })
+        }
+      >
+        Download all my data
       </button>
       {progress && <p role="status">{progress}</p>}
     </div>
