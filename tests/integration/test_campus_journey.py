@@ -28,11 +28,9 @@ from shared.contracts.topics import Topics
 from shared.runtime import Role
 from shared.settings import KafkaSettings
 from tests.api import Api
-from tests.contacts.conftest import contacts_api
-from tests.habits.conftest import habits_api
+from tests.integration.services import three_services
 from tests.kafka_io import header, read_until
 from tests.node_tools import run_node
-from tests.notifier.conftest import notifier_api
 
 TOOL = Path(__file__).parent.parent / "contract_readers"
 SHARING, NOT_SHARING = "student-shares", "student-keeps-to-self"
@@ -141,13 +139,7 @@ async def test_a_node_campus_tool_writes_campus_events_and_reads_the_public_stre
     tmp_path: Path,
 ) -> None:
     async with AsyncExitStack() as stack:
-        contacts = await stack.enter_async_context(
-            contacts_api(await new_postgres_database(), kafka_settings)
-        )
-        habits = await stack.enter_async_context(habits_api(await new_postgres_database(), kafka_settings))
-        notifier = await stack.enter_async_context(
-            notifier_api(await new_postgres_database(), kafka_settings)
-        )
+        contacts, habits, notifier = await three_services(stack, new_postgres_database, kafka_settings)
         stop = asyncio.Event()
         running = [
             asyncio.create_task(api.runtime.run({Role.RELAY, Role.CONSUME}, stop))

@@ -20,10 +20,8 @@ from shared.runtime import Role
 from shared.settings import KafkaSettings
 from tests.api import Api
 from tests.calendars import parse
-from tests.contacts.conftest import contacts_api
-from tests.habits.conftest import habits_api
+from tests.integration.services import three_services
 from tests.kafka_io import header, read_until
-from tests.notifier.conftest import notifier_api
 
 ME = "student-forgetting"
 NAME = "Ada Lovelace"
@@ -50,13 +48,7 @@ async def test_an_erased_contact_is_forgotten_by_every_service(
     new_postgres_database: Callable[[], Awaitable[str]], kafka_settings: KafkaSettings, topics: Topics
 ) -> None:
     async with AsyncExitStack() as stack:
-        contacts = await stack.enter_async_context(
-            contacts_api(await new_postgres_database(), kafka_settings)
-        )
-        habits = await stack.enter_async_context(habits_api(await new_postgres_database(), kafka_settings))
-        notifier = await stack.enter_async_context(
-            notifier_api(await new_postgres_database(), kafka_settings)
-        )
+        contacts, habits, notifier = await three_services(stack, new_postgres_database, kafka_settings)
         stop = asyncio.Event()
         running = [
             asyncio.create_task(contacts.runtime.run({Role.RELAY}, stop)),

@@ -30,8 +30,7 @@ from shared.contracts.topics import Stream, Topics
 from shared.runtime import Role
 from shared.settings import KafkaSettings
 from tests.api import Api
-from tests.contacts.conftest import contacts_api
-from tests.habits.conftest import habits_api
+from tests.integration.services import three_services
 from tests.integration.test_contact_erasure import holding
 from tests.kafka_io import read_all
 from tests.notifier.conftest import notifier_api
@@ -159,12 +158,7 @@ async def test_an_erasure_reaches_every_service_even_one_that_was_down(
     new_postgres_database: Callable[[], Awaitable[str]], kafka_settings: KafkaSettings, topics: Topics
 ) -> None:
     async with AsyncExitStack() as stack:
-        contacts = await stack.enter_async_context(
-            contacts_api(await new_postgres_database(), kafka_settings)
-        )
-        habits = await stack.enter_async_context(habits_api(await new_postgres_database(), kafka_settings))
-        notifier_database = await new_postgres_database()
-        notifier = await stack.enter_async_context(notifier_api(notifier_database, kafka_settings))
+        contacts, habits, notifier = await three_services(stack, new_postgres_database, kafka_settings)
         apis = {
             "contacts": (contacts, contacts_db.metadata),
             "habits": (habits, habits_db.metadata),

@@ -20,9 +20,7 @@ from services.openapi import EXPORT_DIR
 from shared.runtime import Role
 from shared.settings import KafkaSettings
 from tests.api import Api
-from tests.contacts.conftest import contacts_api
-from tests.habits.conftest import habits_api
-from tests.notifier.conftest import notifier_api
+from tests.integration.services import three_services
 
 ME, OTHER = "student-archiving", "student-other"
 SECRET = "ada-secret-topic"
@@ -45,13 +43,7 @@ async def test_each_service_gives_its_part_of_a_students_archive(
     new_postgres_database: Callable[[], Awaitable[str]], kafka_settings: KafkaSettings
 ) -> None:
     async with AsyncExitStack() as stack:
-        contacts = await stack.enter_async_context(
-            contacts_api(await new_postgres_database(), kafka_settings)
-        )
-        habits = await stack.enter_async_context(habits_api(await new_postgres_database(), kafka_settings))
-        notifier = await stack.enter_async_context(
-            notifier_api(await new_postgres_database(), kafka_settings)
-        )
+        contacts, habits, notifier = await three_services(stack, new_postgres_database, kafka_settings)
         stop = asyncio.Event()
         running = [
             asyncio.create_task(api.runtime.run({Role.RELAY, Role.CONSUME}, stop))

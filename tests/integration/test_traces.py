@@ -19,10 +19,8 @@ from services.notifier.adapters import db as notifier_db
 from shared.contracts.topics import Topics
 from shared.runtime import Role
 from shared.settings import KafkaSettings
-from tests.contacts.conftest import contacts_api
-from tests.habits.conftest import habits_api
+from tests.integration.services import three_services
 from tests.kafka_io import header, read_until
-from tests.notifier.conftest import notifier_api
 
 ME = "student-traced"
 _EXPORTER = InMemorySpanExporter()
@@ -56,13 +54,7 @@ async def test_one_write_is_one_trace_through_every_service(
     topics: Topics,
 ) -> None:
     async with AsyncExitStack() as stack:
-        contacts = await stack.enter_async_context(
-            contacts_api(await new_postgres_database(), kafka_settings)
-        )
-        habits = await stack.enter_async_context(habits_api(await new_postgres_database(), kafka_settings))
-        notifier = await stack.enter_async_context(
-            notifier_api(await new_postgres_database(), kafka_settings)
-        )
+        contacts, habits, notifier = await three_services(stack, new_postgres_database, kafka_settings)
         me = contacts.as_owner(ME)
         habit = {
             "name": "Reach out",
