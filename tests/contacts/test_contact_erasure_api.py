@@ -7,6 +7,7 @@ import json
 from sqlalchemy import func, select
 
 from services.contacts.adapters import db
+from shared.db.outbox import TOMBSTONE
 from tests.api import Api
 
 ME = "student-erasing"
@@ -59,3 +60,12 @@ async def test_a_contact_erased_leaves_nothing_behind_and_only_its_owner_can(api
         2,
     )
     assert "Ada" not in data.decode()
+    async with api.runtime.engine.connect() as connection:
+        state = db.outbox.c.topic == api.runtime.settings.kafka.topics.contacts_state
+        rows = (await connection.execute(select(db.outbox.c.key, db.outbox.c.type).where(state))).all()
+    ended = {f"contact/{ada['id']}", f"interaction/{talk['id']}"} | {
+        f"follow_up/{i}" for i in event["follow_up_ids"]
+    }
+    # the state topic hears the erased entities end, and the outbox keeps nothing else of them
+    assert sorted(row for row in rows if row[0] in ended) == sorted((key, TOMBSTONE) for key in ended)
+    assert f"contact/{keep['id']}" in {key for key, _ in rows}
