@@ -221,7 +221,7 @@ channels = Table(
         "url",
         Text,
         nullable=False,
-        comment="Apprise URL; may hold a secret: never logged, published or exported",
+        comment="Apprise URL; may hold a secret: never logged or published",
         info={"secret": True},
     ),
     Column("shown", Text, nullable=False, comment="the URL with its secrets masked"),
