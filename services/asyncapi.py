@@ -153,14 +153,19 @@ STREAMS = {
     Stream.CONTACTS_STATE: "Compacted: the newest event of every contact, interaction and follow-up "
     "(the events of the contacts stream that carry one), so that a projection can be rebuilt from "
     "it; a tombstone (a key with no value) when the entity is deleted or its owner erased: internal.",
+    Stream.HABITS_STATE: "Compacted: the newest event of every habit and counted check-in, so that a "
+    "projection can be rebuilt from it; a tombstone when a check-in is reverted or its owner "
+    "erased: internal.",
 }
 
 
 def _key_of(stream: Stream) -> str:
     if stream is Stream.PUBLIC:
         return "The student's pseudonym (the payload's student)."
-    if stream in STATE_OF.values():
+    if stream is Stream.CONTACTS_STATE:
         return "The entity: contact/<id>, interaction/<id> or follow_up/<id>."
+    if stream is Stream.HABITS_STATE:
+        return "The entity: habit/<id> or check_in/<id>."
     return "The owner (student) id."
 
 

@@ -40,7 +40,13 @@ def bootstrap(
     topics = settings.kafka.topics
 
     def uow() -> db.SqlUnitOfWork:
-        return db.SqlUnitOfWork(sessions, outbox=db.outbox, topic=topics.habits, source=SOURCE)
+        return db.SqlUnitOfWork(
+            sessions,
+            outbox=db.outbox,
+            topic=topics.habits,
+            source=SOURCE,
+            states={topics.habits: topics.habits_state},
+        )
 
     owner = owner_dependency(token_verifier(settings.auth, environment=settings.environment))
     runtime = assemble(
@@ -50,6 +56,7 @@ def bootstrap(
         outbox=db.outbox,
         migrations=Path(__file__).parent / "migrations",
         publishes=Stream.HABITS,
+        also_publishes=[Stream.HABITS_STATE],
         routers=[
             habits_router(uow=uow, owner=owner, clock=clock),
             export_router(service=NAME, engine=engine, metadata=db.metadata, owner=owner, clock=clock),

@@ -22,7 +22,7 @@ from services.notifier.adapters.http import (
     streaks_router,
     today_router,
 )
-from services.notifier.adapters.kafka_in import contact_events, contact_states, habit_events
+from services.notifier.adapters.kafka_in import contact_events, contact_states, habit_events, habit_states
 from services.notifier.adapters.kafka_out import SOURCE, Pseudonyms
 from services.notifier.adapters.links import PageLinks
 from shared import http
@@ -229,4 +229,10 @@ def _follow_streams(
         sessions=sessions,
         handler=contact_states(uow=uow, clock=clock),
         description="The copy of contacts, interactions and follow-ups, rebuilt from their newest states.",
+    )
+    runtime.rebuilds_from(
+        stream=Stream.HABITS_STATE,
+        sessions=sessions,
+        handler=habit_states(uow=uow, clock=clock),
+        description="The copy of habits and check-ins, rebuilt from their newest states; streaks recomputed.",
     )

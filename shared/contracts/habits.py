@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.base import EventData
+from shared.contracts.base import EventData, entity_key
 from shared.contracts.topics import Stream
 from shared.vocabulary import CheckInSource, HabitMeasure, ScheduleKind
 
@@ -64,6 +64,10 @@ class HabitEvent(EventData):
     def subject(self) -> str:
         return self.habit.id
 
+    @property
+    def states(self) -> tuple[str, ...]:
+        return (entity_key("habit", self.habit.id),)
+
 
 class HabitCreated(HabitEvent):
     event_type: ClassVar[str] = "keepwarm.habit.created.v1"
@@ -111,6 +115,10 @@ class CheckInEvent(HabitEvent):
     def subject(self) -> str:
         return self.check_in.id
 
+    @property
+    def states(self) -> tuple[str, ...]:
+        return (*super().states, entity_key("check_in", self.check_in.id))
+
 
 class HabitCheckedIn(CheckInEvent):
     """A check-in counted toward a habit."""
@@ -122,6 +130,14 @@ class HabitCheckInReverted(CheckInEvent):
     """A check-in no longer counts: undone by the owner, or its interaction changed or was deleted."""
 
     event_type: ClassVar[str] = "keepwarm.check_in.reverted.v1"
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        return (entity_key("habit", self.habit.id),)
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        return (entity_key("check_in", self.check_in.id),)
 
 
 class HabitsErased(EventData):

@@ -20,9 +20,10 @@ class Stream(StrEnum):
     PUBLIC = "public"
     CAMPUS = "campus"
     CONTACTS_STATE = "contacts_state"
+    HABITS_STATE = "habits_state"
 
 
-STATE_OF = {Stream.CONTACTS: Stream.CONTACTS_STATE}
+STATE_OF = {Stream.CONTACTS: Stream.CONTACTS_STATE, Stream.HABITS: Stream.HABITS_STATE}
 """The compacted state topic that keeps the newest state of every entity a stream tells of."""
 
 
@@ -42,6 +43,9 @@ class Topics(BaseModel):
     contacts_state: str = "keepwarm.contacts.state.v1"
     """Compacted: the newest event of every contact, interaction and follow-up, keyed by entity
     (``contact/<id>``, …); a tombstone when it is deleted or its owner erased."""
+    habits_state: str = "keepwarm.habits.state.v1"
+    """Compacted: the newest event of every habit and counted check-in (``habit/<id>``,
+    ``check_in/<id>``); a tombstone when a check-in is reverted or the owner erased."""
 
     def of(self, stream: Stream) -> str:
         name: str = getattr(self, stream.value)

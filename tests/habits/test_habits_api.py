@@ -25,7 +25,9 @@ async def create(api: Api, owner: str = "student-1", **fields: Any) -> dict[str,
 
 async def outbox_types(api: Api) -> list[str]:
     async with api.runtime.engine.connect() as connection:
-        return list((await connection.execute(select(db.outbox.c.type).order_by(db.outbox.c.id))).scalars())
+        stream = db.outbox.c.topic == api.runtime.settings.kafka.topics.habits
+        rows = await connection.execute(select(db.outbox.c.type).where(stream).order_by(db.outbox.c.id))
+        return list(rows.scalars())
 
 
 async def test_a_habit_is_created_checked_in_paused_resumed_and_archived(api: Api) -> None:
@@ -85,7 +87,10 @@ async def test_editing_the_time_zone_and_schedule_is_published_with_what_changed
     assert edited.json()["schedule"]["weekdays"] == [1, 3, 5]
     assert edited.json()["version"] == 2
     async with api.runtime.engine.connect() as connection:
-        data = await connection.scalar(select(db.outbox.c.data).order_by(db.outbox.c.id.desc()).limit(1))
+        stream = db.outbox.c.topic == api.runtime.settings.kafka.topics.habits
+        data = await connection.scalar(
+            select(db.outbox.c.data).where(stream).order_by(db.outbox.c.id.desc()).limit(1)
+        )
     assert isinstance(data, bytes)
     assert b'"changed":["schedule","timezone"]' in data
 

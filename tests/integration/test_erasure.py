@@ -48,9 +48,20 @@ DELETED = "Trajectory tables"
 """The staying student's conversation, deleted: it leaves the state topic too."""
 
 
-async def kept_student(contacts: Api) -> None:
-    """A contact, a conversation, a deleted conversation and a follow-up of a student who stays."""
+async def kept_student(contacts: Api, habits: Api) -> None:
+    """A contact, a conversation, a deleted conversation, a follow-up, a habit and a check-in of
+    a student who stays."""
     them = contacts.as_owner(KEPT)
+    habit = {
+        "name": "Write to one alum",
+        "measure": "free_form",
+        "schedule": {"kind": "daily"},
+        "timezone": "UTC",
+    }
+    created = await habits.client.post("/v1/habits", json=habit, headers=them)
+    assert created.status_code == 201, created.text
+    checked = await habits.client.post(f"/v1/habits/{created.json()['id']}/check-ins", headers=them)
+    assert checked.status_code == 201, checked.text
     person = {"name": "Katherine Johnson", "company": "NASA Langley"}
     katherine = (await contacts.client.post("/v1/contacts", json=person, headers=them)).json()
     talks = f"/v1/contacts/{katherine['id']}/interactions"
@@ -68,13 +79,16 @@ async def kept_student(contacts: Api) -> None:
 
 
 async def copy_of(api: Api) -> dict[str, list[tuple[Any, ...]]]:
-    """The notifier's copy of contacts, conversations (not deleted ones) and follow-ups."""
+    """The notifier's copy of contacts, conversations (not deleted ones), follow-ups, habits and
+    check-ins (not reverted ones)."""
     found = {}
+    copies = ("contacts", "interactions", "follow_ups", "habits", "check_ins")
     async with api.runtime.engine.connect() as connection:
-        for table in (notifier_tables.contacts, notifier_tables.interactions, notifier_tables.follow_ups):
+        for table in (notifier_tables.metadata.tables[name] for name in copies):
             query = select(table).order_by(table.c.id)
-            if "deleted" in table.c:
-                query = query.where(table.c.deleted.is_(False))
+            for gone in ("deleted", "reverted"):
+                if gone in table.c:
+                    query = query.where(table.c[gone].is_(False))
             found[table.name] = [tuple(row) for row in (await connection.execute(query)).all()]
     return found
 
@@ -193,9 +207,11 @@ async def test_an_erasure_reaches_every_service_even_one_that_was_down(
         assert (
             await contacts.client.post(f"/v1/contacts/{ada['id']}/interactions", json=talk, headers=me)
         ).status_code == 201
-        await kept_student(contacts)
-        async with asyncio.timeout(30):  # all of it is on the topics, the state topic too
-            while (await contacts.runtime.relay.measure_backlog())[0]:
+        await kept_student(contacts, habits)
+        async with asyncio.timeout(30):  # all of it is on the topics, the state topics too
+            while (await contacts.runtime.relay.measure_backlog())[0] or (
+                await habits.runtime.relay.measure_backlog()
+            )[0]:
                 await asyncio.sleep(0.05)
         # the notifier is down: it has consumed nothing of this yet when the erasure is asked
 
@@ -234,7 +250,7 @@ async def test_an_erasure_reaches_every_service_even_one_that_was_down(
         async with asyncio.timeout(90):
             while on_topics := await readable(kafka_settings, [*PERSONAL, ME, DELETED]):
                 await asyncio.sleep(1)
-        kept_on_topics = await readable(kafka_settings, ["Katherine Johnson", "Send the paper"])
+        kept_on_topics = await readable(kafka_settings, ["Katherine Johnson", "Send the paper", "one alum"])
 
         # the id is used again: a new contact, and nothing of before comes back
         again = await contacts.client.post("/v1/contacts", json={"name": "Grace Hopper"}, headers=me)
@@ -248,9 +264,13 @@ async def test_an_erasure_reaches_every_service_even_one_that_was_down(
     assert (listed, habits_now, feeds) == ([], [], [])
     assert again.status_code == 201
 
-    assert applied == {topics.contacts_state: 3}  # the contact, its conversation, its follow-up
-    assert [len(rows) for rows in rebuilt_copy.values()] == [1, 1, 1]
+    # the contact, its conversation, its follow-up; the habit and its check-in
+    assert applied == {topics.contacts_state: 3, topics.habits_state: 2}
+    assert [len(rows) for rows in rebuilt_copy.values()] == [1, 1, 1, 1, 1]
     assert {row[1] for rows in live_copy.values() for row in rows} == {KEPT}
     assert rebuilt_holds == {"rebuilt": []}
     assert on_topics == {}
-    assert kept_on_topics == {topics.contacts_state: ["Katherine Johnson", "Send the paper"]}
+    assert kept_on_topics == {
+        topics.contacts_state: ["Katherine Johnson", "Send the paper"],
+        topics.habits_state: ["one alum"],
+    }

@@ -69,34 +69,46 @@ def tracked(owner_id: str, snapshot: HabitSnapshot, recorded_at: datetime | None
     )
 
 
+def _habits_seen(events: Sequence[EventData]) -> tuple[list[TrackedHabit], list[CheckInRecord]]:
+    """The habits and check-ins the events carry, as the streaks projection takes them."""
+    habit_events = [event for event in events if isinstance(event, HabitEvent)]
+    check_ins = [
+        CheckInRecord(
+            id=event.check_in.id,
+            owner_id=event.owner_id,
+            habit_id=event.check_in.habit_id,
+            day=event.check_in.local_date,
+            count=event.check_in.count,
+            reverted=isinstance(event, HabitCheckInReverted),
+        )
+        for event in habit_events
+        if isinstance(event, CheckInEvent)
+    ]
+    return [tracked(event.owner_id, event.habit, event.recorded_at) for event in habit_events], check_ins
+
+
 def habit_events(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> BatchHandler:
     """Translate a batch of habits-stream events into the projecting use case."""
 
     async def apply(session: AsyncSession, events: Sequence[EventData]) -> None:
-        habit_events = [event for event in events if isinstance(event, HabitEvent)]
-        check_ins = [
-            CheckInRecord(
-                id=event.check_in.id,
-                owner_id=event.owner_id,
-                habit_id=event.check_in.habit_id,
-                day=event.check_in.local_date,
-                count=event.check_in.count,
-                reverted=isinstance(event, HabitCheckInReverted),
-            )
-            for event in habit_events
-            if isinstance(event, CheckInEvent)
-        ]
         work = uow().within(session)
-        await streaks.project(
-            work=work,
-            habits=[tracked(event.owner_id, event.habit, event.recorded_at) for event in habit_events],
-            check_ins=check_ins,
-            now=clock(),
-        )
+        habits, check_ins = _habits_seen(events)
+        await streaks.project(work=work, habits=habits, check_ins=check_ins, now=clock())
         for gone in (e for e in events if isinstance(e, HabitsErased)):
             await erasure.erase(
                 work=work, owner_ids=[gone.owner_id], asked_by="habits", at=gone.occurred_at, now=clock()
             )
+
+    return apply
+
+
+def habit_states(*, uow: Callable[[], SqlUnitOfWork], clock: Callable[[], datetime]) -> BatchHandler:
+    """The newest states from the habits state topic (habits and counted check-ins), into the
+    projection, streaks recomputed."""
+
+    async def apply(session: AsyncSession, events: Sequence[EventData]) -> None:
+        habits, check_ins = _habits_seen(events)
+        await streaks.project(work=uow().within(session), habits=habits, check_ins=check_ins, now=clock())
 
     return apply
 
