@@ -37,8 +37,12 @@ def export_router(
             },
         )
 
-    @router.get("/export/schema", summary="The JSON Schema (2020-12) of what /v1/export answers")
-    async def export_schema(owner_id: Owner) -> dict[str, Any]:  # with a token, as every /v1 route
+    @router.get(
+        "/export/schema",
+        summary="The JSON Schema (2020-12) of what /v1/export answers",
+        dependencies=[owner],  # with a token, as every /v1 route
+    )
+    async def export_schema() -> dict[str, Any]:
         return schema
 
     return router

@@ -14,23 +14,12 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, Date, Integer, MetaData, String, Table, Text, Time, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.db.erasure import KEPT
-from shared.db.outbox import OUTBOX_TABLE
+from shared.db.erasure import owner_tables
 from shared.db.types import UTCDateTime
 from shared.time import as_utc
 
 FORMAT = "keepwarm.export.v1"
 CHUNK_ROWS = 500
-
-
-def owner_tables(metadata: MetaData) -> list[Table]:
-    """The tables that hold an owner's data, by name (not the inbox, sequence marks or outbox,
-    which hold the events' bookkeeping)."""
-    skipped = {*KEPT, OUTBOX_TABLE}
-    return sorted(
-        (t for t in metadata.sorted_tables if "owner_id" in t.c and t.name not in skipped),
-        key=lambda t: t.name,
-    )
 
 
 def exported(table: Table) -> list[Column[Any]]:
@@ -53,7 +42,7 @@ async def export_owner(
     head = {"format": FORMAT, "service": service, "owner_id": owner_id, "exported_at": _value(now)}
     yield json.dumps(head)[:-1].encode() + b', "tables": {'
     async with engine.connect() as connection, connection.begin():
-        for index, table in enumerate(owner_tables(metadata)):
+        for index, table in enumerate(sorted(owner_tables(metadata), key=lambda t: t.name)):
             columns = exported(table)
             yield (", " if index else "").encode() + json.dumps(table.name).encode() + b": ["
             query = select(*columns).where(table.c.owner_id == owner_id).order_by(*table.primary_key.columns)
@@ -110,7 +99,7 @@ def part_schema(metadata: MetaData, *, service: str) -> dict[str, Any]:
                 "additionalProperties": False,
             },
         }
-        for table in owner_tables(metadata)
+        for table in sorted(owner_tables(metadata), key=lambda t: t.name)
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

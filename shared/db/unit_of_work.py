@@ -9,11 +9,12 @@ import copy
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Self
 
-from sqlalchemy import Table
+from sqlalchemy import MetaData, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.contracts.base import Event
+from shared.contracts.base import Event, entity_key
 from shared.contracts.topics import Stream
+from shared.db.erasure import erase_owner
 from shared.db.outbox import stage_all, stage_tombstones
 
 
@@ -88,6 +89,26 @@ class SessionUnitOfWork:
                 source=self._source,
                 state_topic=self._states.get(topic),
             )
+
+    async def erase_owner_from(
+        self,
+        metadata: MetaData,
+        owner_id: str,
+        *,
+        entities: Mapping[str, Table] = {},
+        keep: Collection[str] = (),
+    ) -> None:
+        """Everything of the owner in ``metadata``'s tables but ``keep`` (``shared.db.erasure``),
+        their outbox rows, and tombstones on the state topic for every entity of ``entities``
+        (``kind`` → its table) they held."""
+        held = []
+        for kind, table in (entities or {}).items():
+            found = await self._session.execute(select(table.c.id).where(table.c.owner_id == owner_id))
+            held += [entity_key(kind, entity_id) for entity_id in found.scalars()]
+        await erase_owner(
+            self._session, metadata, owner_id=owner_id, outbox=self._outbox, keys=[owner_id], keep=keep
+        )
+        await self.end_states(held)
 
     async def end_states(self, keys: Collection[str]) -> None:
         """Tombstones for ``keys`` on the state topic of this unit of work's topic."""

@@ -27,9 +27,8 @@ from services.habits.adapters.kafka_out import event_of
 from services.habits.domain.changes import Change, Erased
 from services.habits.domain.credit import CreditRule
 from services.habits.domain.model import CheckIn, Habit, OwnerSettings, Pause
-from shared.contracts.base import EventData, entity_key
+from shared.contracts.base import EventData
 from shared.db.engine import new_metadata
-from shared.db.erasure import erase_owner
 from shared.db.inbox import inbox_tables
 from shared.db.outbox import outbox_table
 from shared.db.statements import dialect_insert
@@ -273,12 +272,7 @@ class SqlUnitOfWork(SessionUnitOfWork):
     async def erase_owner(self, owner_id: str) -> None:
         """Everything of the owner here, and tombstones on the state topic for every habit and
         check-in it held."""
-        held = []
-        for kind, table in (("habit", habits), ("check_in", check_ins)):
-            found = await self._session.execute(select(table.c.id).where(table.c.owner_id == owner_id))
-            held += [entity_key(kind, entity_id) for entity_id in found.scalars()]
-        await erase_owner(self._session, metadata, owner_id=owner_id, outbox=outbox, keys=[owner_id])
-        await self.end_states(held)
+        await self.erase_owner_from(metadata, owner_id, entities={"habit": habits, "check_in": check_ins})
 
     def event_of(self, change: Change | Erased) -> EventData:
         return event_of(change)

@@ -3,7 +3,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.contacts.adapters.db.campus import SqlCampusSharing
@@ -29,8 +29,7 @@ from services.contacts.adapters.db.tables import (
 from services.contacts.adapters.kafka_out import event_of
 from services.contacts.domain.changes import Change, ContactErasure, ErasureAsked, GoalChange
 from shared.conflicts import ConcurrentUpdate
-from shared.contracts.base import EventData, entity_key
-from shared.db.erasure import erase_owner
+from shared.contracts.base import EventData
 from shared.db.unit_of_work import SessionUnitOfWork
 
 __all__ = [
@@ -66,14 +65,8 @@ class SqlUnitOfWork(SessionUnitOfWork):
     async def erase_owner(self, owner_id: str) -> None:
         """Everything of the owner in this database but the record of the erasure itself, and
         tombstones on the state topic for every contact, interaction and follow-up it held."""
-        held = []
-        for kind, table in (("contact", contacts), ("interaction", interactions), ("follow_up", follow_ups)):
-            found = await self._session.execute(select(table.c.id).where(table.c.owner_id == owner_id))
-            held += [entity_key(kind, entity_id) for entity_id in found.scalars()]
-        await erase_owner(
-            self._session, metadata, owner_id=owner_id, outbox=outbox, keys=[owner_id], keep=["erasures"]
-        )
-        await self.end_states(held)
+        kinds = {"contact": contacts, "interaction": interactions, "follow_up": follow_ups}
+        await self.erase_owner_from(metadata, owner_id, entities=kinds, keep=["erasures"])
 
     async def forget_published(self, owner_id: str, *, until: datetime) -> None:
         await self._session.execute(
