@@ -3,22 +3,14 @@ again when the habits service says it erased (events of the owner's still on the
 before that would otherwise bring some back). Confirmed once both have come, once."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
 from services.notifier.campus import CampusWork
+from services.notifier.domain.erasure import Progress
 from services.notifier.domain.nudges import Preferences
 from services.notifier.domain.outgoing import Erased, MembershipShared
 from shared.schedules import local_date
-
-
-@dataclass
-class Progress:
-    owner_id: str
-    contacts_at: datetime | None = None
-    habits_at: datetime | None = None
-    confirmed_at: datetime | None = None
 
 
 class ErasureStore(Protocol):
@@ -51,19 +43,7 @@ async def erase(
         if member is not None and member.sharing:  # the campus hears, pseudonymously, that they left
             day = local_date(now, owner.timezone, owner.day_start)
             await work.publish_all([MembershipShared(owner_id, False, day, now)])
-        if asked_by == "contacts":
-            if progress.confirmed_at is not None and at > progress.confirmed_at:
-                # an id reused and erased again: only a newer word from habits still counts
-                newer = (
-                    progress.habits_at
-                    if progress.habits_at and progress.habits_at > progress.confirmed_at
-                    else None
-                )
-                progress = Progress(owner_id, habits_at=newer)
-            progress.contacts_at = at
-        else:
-            progress.habits_at = at
-        if progress.contacts_at and progress.habits_at and progress.confirmed_at is None:
-            progress.confirmed_at = now
+        progress, confirmed = progress.heard(asked_by, at=at, now=now)
+        if confirmed:
             await work.publish_all([Erased(owner_id, now)])
         await work.erasures.put(progress)

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifier.adapters.db.tables import erasures
-from services.notifier.erasure import Progress
+from services.notifier.domain.erasure import Progress
 from shared.db.statements import dialect_insert
 
 
